@@ -1,0 +1,351 @@
+// The built-in transport (transport.cjs in the installed package): a
+// fetch-compatible function over node:http with a keep-alive agent.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import path from 'node:path';
+import util from 'node:util';
+import { once, getEventListeners } from 'node:events';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// Not an export of the package: load it by path from the installed copy.
+const TRANSPORT = path.join(path.dirname(require.resolve('miniprogram-links/package.json')), 'transport.cjs');
+const { nodeFetch } = require(TRANSPORT);
+
+const SECRET = 'SECRET_TOKEN_abc123';
+
+// A local HTTP server that counts connections and can be shut down hard.
+async function startServer(handler, { keepAliveTimeout = 60_000 } = {}) {
+  const sockets = new Set();
+  let connections = 0;
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const entry = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), socket: req.socket };
+      requests.push(entry);
+      handler(req, res, entry);
+    });
+  });
+  server.keepAliveTimeout = keepAliveTimeout;
+  server.on('connection', (s) => {
+    connections++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    get connections() {
+      return connections;
+    },
+    get openSockets() {
+      return sockets.size;
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function json(res, status, body, headers = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function assertNoUrl(err, ...needles) {
+  const views = [err.message, err.stack, JSON.stringify(err), util.inspect(err, { showHidden: true, depth: 5 }), String(err)];
+  for (const needle of [SECRET, 'access_token', ...needles]) {
+    for (const v of views) assert.ok(!String(v).includes(needle), `error text leaks ${needle}: ${v}`);
+  }
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  assert.fail('expected a rejection');
+}
+
+const delay = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Resolves with `promise`, or fails after `ms` (the timer never outlives it).
+async function within(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+test('status, headers and body of a POST', async (t) => {
+  const srv = await startServer((req, res, entry) => {
+    json(res, 200, { method: entry.method, url: entry.url, body: entry.body, ct: req.headers['content-type'], cl: req.headers['content-length'] }, { 'X-Custom': 'yes', 'set-cookie': ['a=1', 'b=2'] });
+  });
+  t.after(() => srv.close());
+  const body = JSON.stringify({ path: 'pages/index', query: 'é=1' });
+  const res = await nodeFetch(`${srv.url}/wxa/generatescheme?access_token=${SECRET}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.ok, true);
+  assert.equal(res.statusText, 'OK');
+  assert.equal(res.headers.get('x-custom'), 'yes');
+  assert.equal(res.headers.get('X-CUSTOM'), 'yes');
+  assert.equal(res.headers.get('content-type'), 'application/json');
+  assert.equal(res.headers.get('set-cookie'), 'a=1, b=2');
+  assert.equal(res.headers.get('x-missing'), null);
+  const got = await res.json();
+  assert.deepEqual(got, {
+    method: 'POST',
+    url: `/wxa/generatescheme?access_token=${SECRET}`,
+    body,
+    ct: 'application/json',
+    cl: String(Buffer.byteLength(body)),
+  });
+});
+
+test('GET without init, text(), non-2xx statuses resolve with ok=false', async (t) => {
+  const srv = await startServer((req, res) => {
+    if (req.url === '/missing') {
+      res.writeHead(404, 'Not Found', { 'content-type': 'text/plain' });
+      res.end('nope');
+    } else if (req.url === '/boom') {
+      res.writeHead(502);
+      res.end('<html>bad gateway</html>');
+    } else {
+      res.end('plain');
+    }
+  });
+  t.after(() => srv.close());
+  const ok = await nodeFetch(`${srv.url}/`);
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), 'plain');
+  assert.equal(srv.requests[0].method, 'GET');
+
+  const missing = await nodeFetch(`${srv.url}/missing`, { method: 'GET', headers: {} });
+  assert.equal(missing.status, 404);
+  assert.equal(missing.ok, false);
+  assert.equal(missing.statusText, 'Not Found');
+  assert.equal(await missing.text(), 'nope');
+
+  const boom = await nodeFetch(`${srv.url}/boom`);
+  assert.equal(boom.status, 502);
+  assert.equal(boom.ok, false);
+  await assert.rejects(boom.json(), SyntaxError);
+});
+
+test('a multi-byte UTF-8 body split across chunks decodes intact', async (t) => {
+  const text = JSON.stringify({ errmsg: '小程序未发布 — ok ✓ 🎉' });
+  const bytes = Buffer.from(text, 'utf8');
+  const srv = await startServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    // split inside multi-byte sequences, with pauses so the chunks arrive apart
+    let i = 0;
+    const step = () => {
+      if (i >= bytes.length) return res.end();
+      res.write(bytes.subarray(i, i + 5));
+      i += 5;
+      setImmediate(step);
+    };
+    step();
+  });
+  t.after(() => srv.close());
+  const res = await nodeFetch(`${srv.url}/x`);
+  assert.equal(await res.text(), text);
+});
+
+test('sequential requests reuse one keep-alive socket', async (t) => {
+  const srv = await startServer((req, res) => json(res, 200, { errcode: 0 }));
+  t.after(() => srv.close());
+  for (let i = 0; i < 20; i++) {
+    const res = await nodeFetch(`${srv.url}/wxa/generate_urllink?access_token=${SECRET}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.deepEqual(await res.json(), { errcode: 0 });
+  }
+  assert.equal(srv.requests.length, 20);
+  assert.equal(srv.connections, 1, 'all sequential requests went over a single connection');
+});
+
+test('concurrent requests open parallel sockets that are kept for reuse', async (t) => {
+  const srv = await startServer((req, res) => setTimeout(() => json(res, 200, { ok: true }), 20));
+  t.after(() => srv.close());
+  const burst = () => Promise.all(Array.from({ length: 8 }, () => nodeFetch(`${srv.url}/p`).then((r) => r.json())));
+  await burst();
+  const afterFirst = srv.connections;
+  assert.ok(afterFirst > 1 && afterFirst <= 8, `parallel sockets: ${afterFirst}`);
+  await burst();
+  assert.equal(srv.connections, afterFirst, 'the second burst reused the pooled sockets');
+});
+
+test('an already aborted signal rejects with AbortError and sends nothing', async (t) => {
+  const srv = await startServer((req, res) => json(res, 200, {}));
+  t.after(() => srv.close());
+  const ac = new AbortController();
+  ac.abort();
+  const err = await rejection(nodeFetch(`${srv.url}/x?access_token=${SECRET}`, { signal: ac.signal }));
+  assert.equal(err.name, 'AbortError');
+  assert.ok(err instanceof Error);
+  assertNoUrl(err);
+  await delay(20);
+  assert.equal(srv.requests.length, 0);
+});
+
+test('abort while waiting for the response rejects with AbortError and closes the request', async (t) => {
+  let serverSocketClosed;
+  const closed = new Promise((r) => (serverSocketClosed = r));
+  const srv = await startServer((req, res) => {
+    req.socket.on('close', serverSocketClosed); // never answers
+  });
+  t.after(() => srv.close());
+  const ac = new AbortController();
+  const pending = nodeFetch(`${srv.url}/slow?access_token=${SECRET}`, { method: 'POST', body: '{}', signal: ac.signal });
+  await delay(50);
+  ac.abort();
+  const err = await rejection(pending);
+  assert.equal(err.name, 'AbortError');
+  assertNoUrl(err);
+  await within(closed, 2000, 'the aborted request was not destroyed');
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'abort listener removed');
+});
+
+test('abort while the body streams rejects text() with AbortError', async (t) => {
+  const srv = await startServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"partial":'); // and never finishes
+  });
+  t.after(() => srv.close());
+  const ac = new AbortController();
+  const res = await nodeFetch(`${srv.url}/stream?access_token=${SECRET}`, { signal: ac.signal });
+  assert.equal(res.status, 200);
+  setTimeout(() => ac.abort(), 30);
+  const err = await rejection(res.text());
+  assert.equal(err.name, 'AbortError');
+  assertNoUrl(err);
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'abort listener removed');
+});
+
+test('a signal that is never aborted leaves no listener behind', async (t) => {
+  const srv = await startServer((req, res) => json(res, 200, {}));
+  t.after(() => srv.close());
+  const ac = new AbortController();
+  for (let i = 0; i < 30; i++) await (await nodeFetch(`${srv.url}/`, { signal: ac.signal })).text();
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+});
+
+test('a connection reset before the response rejects with the socket error code', async (t) => {
+  const srv = await startServer((req) => req.socket.destroy());
+  t.after(() => srv.close());
+  const err = await rejection(nodeFetch(`${srv.url}/wxa/genwxashortlink?access_token=${SECRET}`, { method: 'POST', body: '{}' }));
+  assert.ok(err instanceof Error);
+  assert.equal(err.code, 'ECONNRESET');
+  assert.notEqual(err.name, 'AbortError');
+  assertNoUrl(err, '/wxa/genwxashortlink');
+});
+
+test('a connection reset in the middle of the body rejects text()', async (t) => {
+  const srv = await startServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    res.write('{"half":');
+    setTimeout(() => req.socket.destroy(), 20);
+  });
+  t.after(() => srv.close());
+  const res = await nodeFetch(`${srv.url}/x?access_token=${SECRET}`);
+  const err = await rejection(res.text());
+  assert.ok(err instanceof Error);
+  assert.equal(err.code, 'ECONNRESET');
+  assertNoUrl(err);
+});
+
+test('connection refused rejects with ECONNREFUSED and no URL in the message', async () => {
+  const srv = await startServer(() => {});
+  const { port } = srv;
+  await srv.close();
+  const err = await rejection(nodeFetch(`http://127.0.0.1:${port}/cgi-bin/token?grant_type=client_credential&appid=wx1&secret=${SECRET}`));
+  assert.equal(err.code, 'ECONNREFUSED');
+  assertNoUrl(err, '/cgi-bin/token', 'client_credential');
+});
+
+test('an invalid URL never echoes the URL', async () => {
+  const err = await rejection(nodeFetch(`http//not a url?access_token=${SECRET}`));
+  assert.ok(err instanceof Error);
+  assertNoUrl(err);
+  const err2 = await rejection(nodeFetch(`ftp://example.invalid/x?access_token=${SECRET}`));
+  assertNoUrl(err2);
+});
+
+test('a pooled socket the server dropped is retried once on a new socket', async (t) => {
+  // The server answers the first request on each connection and kills the
+  // connection on the second: what a client sees when the server closed an idle
+  // keep-alive socket just as the client reused it.
+  const perSocket = new Map();
+  const srv = await startServer((req, res, entry) => {
+    const n = (perSocket.get(entry.socket) || 0) + 1;
+    perSocket.set(entry.socket, n);
+    if (n >= 2) return req.socket.destroy();
+    json(res, 200, { n: srv.requests.length });
+  });
+  t.after(() => srv.close());
+  assert.equal((await (await nodeFetch(`${srv.url}/a`)).json()).n, 1);
+  const res = await nodeFetch(`${srv.url}/b?access_token=${SECRET}`, { method: 'POST', body: '{}' });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { n: 3 });
+  assert.equal(srv.connections, 2);
+});
+
+test('idle keep-alive sockets do not keep the process alive', async (t) => {
+  // The server keeps connections open for a minute; the child must still exit
+  // as soon as its own work is done.
+  const srv = await startServer((req, res) => json(res, 200, { errcode: 0 }), { keepAliveTimeout: 60_000 });
+  t.after(() => srv.close());
+  const script = `
+    const { nodeFetch } = require(${JSON.stringify(TRANSPORT)});
+    (async () => {
+      const ac = new AbortController();
+      for (let i = 0; i < 3; i++) {
+        const res = await nodeFetch(process.argv[1] + '/wxa/generatescheme', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: ac.signal });
+        await res.json();
+      }
+      process.stdout.write('done\\n');
+    })().catch((e) => { console.error(e); process.exit(2); });
+  `;
+  const child = spawn(process.execPath, ['-e', script, srv.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let doneAt = 0;
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    if (!doneAt && stdout.includes('done')) doneAt = Date.now();
+  });
+  child.stderr.on('data', (d) => (stderr += d));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const [code, signal] = await once(child, 'exit');
+  clearTimeout(killer);
+  const exitedAt = Date.now();
+  assert.equal(signal, null, `the child was killed: it hung with an idle socket open (stdout ${stdout}, stderr ${stderr})`);
+  assert.equal(code, 0, stderr);
+  assert.ok(doneAt > 0, 'the child finished its requests');
+  const lag = exitedAt - doneAt;
+  t.diagnostic(`child exited ${lag} ms after its last request`);
+  assert.ok(lag < 1500, `child took ${lag} ms to exit after its work was done`);
+  assert.equal(srv.connections, 1, 'the child reused one keep-alive socket');
+});

@@ -1,0 +1,152 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/build, scripts/test and scripts/demo.
+# Source it; it sets ROOT (the repository root) and cds there.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+WASM_TARGET=wasm32-unknown-unknown
+# wasm-opt comes from the npm package `binaryen` (a WebAssembly build of
+# binaryen that runs on Node): Debian's older wasm-opt breaks the externref
+# table wasm-bindgen emits. Pinned; installed into the gitignored .tools/.
+BINARYEN_VERSION=132.0.0
+TOOLS_DIR="$ROOT/.tools"
+WASM_OPT="$TOOLS_DIR/node_modules/.bin/wasm-opt"
+# Only the features wasm32 target-cpu=mvp (.cargo/config.toml) may still use,
+# so the module loads on Node 16 (no reference-types there).
+WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-mutable-globals)
+
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Keep npm quiet and offline-friendly where it can be.
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# npm, minus the warning this machine's ~/.npmrc (`nodedir`) triggers on every call.
+# (stderr goes through grep synchronously; stdout is untouched; npm's exit
+# status is kept by pipefail.)
+npm_q() {
+  { npm "$@" 2>&1 1>&3 3>&- | { grep -v 'Unknown user config "nodedir"' || true; } >&2; } 3>&1
+}
+
+ensure_rust_target() {
+  command -v cargo >/dev/null || die "cargo not found (install Rust via rustup)"
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+    log "rustup target add $WASM_TARGET"
+    rustup target add "$WASM_TARGET"
+  fi
+}
+
+ensure_clippy() {
+  if ! cargo clippy --version >/dev/null 2>&1; then
+    log "rustup component add clippy"
+    rustup component add clippy
+  fi
+}
+
+# The wasm-bindgen version Cargo.lock resolved (the CLI must match it exactly).
+wasm_bindgen_lock_version() {
+  [[ -f Cargo.lock ]] || cargo generate-lockfile >&2
+  awk '
+    /^\[\[package\]\]/ { in_wb = 0 }
+    /^name = "wasm-bindgen"$/ { in_wb = 1; next }
+    in_wb && /^version = / { gsub(/"/, "", $3); print $3; exit }
+  ' Cargo.lock
+}
+
+ensure_wasm_bindgen() {
+  local want have=""
+  want="$(wasm_bindgen_lock_version)"
+  [[ -n "$want" ]] || die "no wasm-bindgen package in Cargo.lock"
+  if command -v wasm-bindgen >/dev/null; then
+    have="$(wasm-bindgen --version | awk '{print $2}')"
+  fi
+  if [[ "$have" != "$want" ]]; then
+    log "cargo install wasm-bindgen-cli $want (had: ${have:-none}; takes a few minutes)"
+    cargo install wasm-bindgen-cli --version "$want" --locked --force \
+      || cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+ensure_wasm_opt() {
+  command -v node >/dev/null || die "node not found"
+  if [[ -x "$WASM_OPT" ]] \
+    && [[ "$(node -p 'require(process.argv[1]).version' "$TOOLS_DIR/node_modules/binaryen/package.json" 2>/dev/null)" == "$BINARYEN_VERSION" ]]; then
+    return 0
+  fi
+  log "npm install --prefix .tools binaryen@$BINARYEN_VERSION"
+  mkdir -p "$TOOLS_DIR"
+  npm_q install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error \
+    "binaryen@$BINARYEN_VERSION" >&2
+  [[ -x "$WASM_OPT" ]] || die "wasm-opt missing after installing binaryen"
+}
+
+ensure_toolchain() {
+  ensure_rust_target
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+}
+
+# strip_target_features IN OUT: copy a wasm module without its
+# `target_features` custom section.
+#
+# Why: .cargo/config.toml builds our code with -Ctarget-cpu=mvp (Node 16 has no
+# reference types), so the wasm-bindgen crate leaves out its externref runtime.
+# But the precompiled std is built for the default CPU and wasm-ld unions the
+# features of every object into that section, which then claims
+# +reference-types: wasm-bindgen's CLI believes it and dies with "failed to find
+# the `__wbindgen_externref_table_dealloc` function". Without the section the
+# CLI falls back to looking for the externref runtime's exports, which is right
+# either way. wasm-opt, run later with explicit feature flags, validates that
+# nothing past MVP + those flags is left in the module.
+strip_target_features() {
+  node - "$1" "$2" <<'JS'
+const fs = require('node:fs');
+const [input, output] = process.argv.slice(2);
+const b = fs.readFileSync(input);
+if (b.readUInt32LE(0) !== 0x6d736100) throw new Error(`${input}: not a wasm module`);
+const leb = (p) => { let r = 0, s = 0, x; do { x = b[p.i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return r; };
+const keep = [b.subarray(0, 8)];
+const p = { i: 8 };
+while (p.i < b.length) {
+  const start = p.i;
+  const id = b[p.i++];
+  const len = leb(p);
+  const end = p.i + len;
+  let drop = false;
+  if (id === 0) {
+    const q = { i: p.i };
+    const n = leb(q);
+    drop = b.toString('latin1', q.i, q.i + n) === 'target_features';
+  }
+  if (!drop) keep.push(b.subarray(start, end));
+  p.i = end;
+}
+fs.writeFileSync(output, Buffer.concat(keep));
+JS
+}
+
+# pack_and_install DIR: npm-pack pkg/ into DIR and install the tarball into a
+# fresh project DIR/project (package by name, no other dependencies).
+# Prints the project path on stdout.
+pack_and_install() {
+  local dir="$1" tarball project
+  [[ -f "$ROOT/pkg/package.json" ]] || die "pkg/ is not built (run scripts/build)"
+  mkdir -p "$dir/tarball"
+  tarball="$(cd "$dir/tarball" && npm_q pack "$ROOT/pkg" --pack-destination . --loglevel=error | tail -n1)"
+  tarball="$dir/tarball/$tarball"
+  [[ -f "$tarball" ]] || die "npm pack produced no tarball"
+  project="$dir/project"
+  mkdir -p "$project"
+  (
+    cd "$project"
+    npm_q init -y --loglevel=error >/dev/null
+    npm_q install --no-audit --no-fund --loglevel=error "$tarball" >&2
+  )
+  printf '%s\n' "$project"
+}

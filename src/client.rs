@@ -1,0 +1,333 @@
+//! The sans-IO client: turns a method call into requests and answers into
+//! results, for whichever platform the options chose. The boundary moves the bytes.
+
+use serde_json::Value;
+
+use crate::api::Api;
+use crate::config::{Auth, Config, Flavor};
+use crate::douyin::{self, urllink as dy, Generation};
+use crate::error::{Error, Failure};
+use crate::http::HttpRequest;
+use crate::input::{self, keys, Object};
+use crate::redact;
+use crate::wechat::{self, plain_scheme, query, shortlink, token::Grant, urllink, urlscheme, Credential};
+
+#[derive(Debug)]
+pub struct Client {
+    pub config: Config,
+}
+
+/// A validated call, waiting only for a credential.
+#[derive(Debug, PartialEq)]
+pub struct Call {
+    pub api: Api,
+    body: Value,
+}
+
+impl Client {
+    pub fn new(client: Api, options: &str) -> Result<Client, Error> {
+        Ok(Client { config: Config::read(client, options)? })
+    }
+
+    fn appid(&self) -> &str {
+        self.config.appid.as_deref().unwrap_or("")
+    }
+
+    /// Whether `api` is one of this client's methods.
+    fn serves(&self, api: Api) -> bool {
+        use Api::*;
+        match self.config.flavor {
+            Flavor::Wechat => {
+                matches!(api, WechatToken | UrlschemeGenerate | UrllinkGenerate | ShortlinkGenerate | UrlschemeQuery | UrllinkQuery)
+            }
+            Flavor::Douyin(Generation::V1) => matches!(api, DouyinToken | DouyinUrlLinkGenerate),
+            Flavor::Douyin(Generation::V2) => matches!(
+                api,
+                DouyinV2Token | DouyinV2UrlLinkGenerate | DouyinV2UrlLinkQueryInfo | DouyinV2UrlLinkQueryQuota
+            ),
+        }
+    }
+
+    /// Validates `request` (JSON text) for `api`; nothing is sent for an invalid one.
+    pub fn prepare(&self, api: Api, request: &str, now: i64) -> Result<Call, Error> {
+        if !self.serves(api) {
+            return Err(Failure::invalid("api", "is not available on this client").at(api));
+        }
+        let input = input::parse(request).map_err(|f| f.at(api))?;
+        let generation = match self.config.flavor {
+            Flavor::Douyin(generation) => generation,
+            Flavor::Wechat => Generation::V1,
+        };
+        let body = match api {
+            Api::UrlschemeGenerate => urlscheme::body(&input, now),
+            Api::UrllinkGenerate => urllink::body(&input, now),
+            Api::ShortlinkGenerate => shortlink::body(&input),
+            Api::UrlschemeQuery => query::scheme_body(&input),
+            Api::UrllinkQuery => query::urllink_body(&input),
+            Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => dy::generate_body(generation, self.appid(), &input, now),
+            Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input),
+            Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input),
+            _ => Err(Failure::invalid("api", "is not a link method")),
+        };
+        Ok(Call { api, body: body.map_err(|f| f.at(api))? })
+    }
+
+    /// `getAccessToken({ forceRefresh })`: whether to skip the cache.
+    pub fn force_refresh(&self, request: &str) -> Result<bool, Error> {
+        let api = self.token_api();
+        let read = || {
+            let input = input::parse(request)?;
+            let obj = Object::new(&input, "", &[keys("forceRefresh", "force_refresh")])?;
+            obj.bool(keys("forceRefresh", "force_refresh"))
+        };
+        let force = read().map_err(|f| f.at(api))?.unwrap_or(false);
+        match self.config.auth {
+            Auth::Managed { .. } => Ok(force),
+            _ => Err(Failure::invalid("options", "getAccessToken needs appid + secret: this client does not fetch tokens").at(api)),
+        }
+    }
+
+    pub fn token_api(&self) -> Api {
+        match self.config.flavor {
+            Flavor::Wechat => Api::WechatToken,
+            Flavor::Douyin(Generation::V1) => Api::DouyinToken,
+            Flavor::Douyin(Generation::V2) => Api::DouyinV2Token,
+        }
+    }
+
+    /// The request for a new token; `force_refresh` matters to the stable endpoint only.
+    pub fn token_request(&self, force_refresh: bool) -> Result<HttpRequest, Error> {
+        let api = self.token_api();
+        let Auth::Managed { secret, stable } = &self.config.auth else {
+            return Err(Failure::invalid("options", "this client does not fetch tokens").at(api));
+        };
+        let base = &self.config.base_url;
+        let request = match self.config.flavor {
+            Flavor::Wechat => wechat::token::request(base, self.appid(), secret, *stable, force_refresh),
+            Flavor::Douyin(generation) => douyin::token::request(generation, base, self.appid(), secret),
+        };
+        request.map_err(|f| f.at(api))
+    }
+
+    pub fn parse_token(&self, status: u16, body: &str) -> Result<Grant, Error> {
+        let grant = match self.config.flavor {
+            Flavor::Wechat => wechat::token::grant(status, body),
+            Flavor::Douyin(generation) => douyin::token::grant(generation, status, body),
+        };
+        grant.map_err(|f| f.at(self.token_api()))
+    }
+
+    /// Whether the call needs the stable endpoint's `force_refresh` after a rejection.
+    pub fn uses_stable_token(&self) -> bool {
+        matches!(self.config.auth, Auth::Managed { stable: true, .. })
+    }
+
+    /// The HTTP request for `call`, authenticated with `token` where one is needed.
+    pub fn request(&self, call: &Call, token: Option<&str>) -> Result<HttpRequest, Error> {
+        let base = &self.config.base_url;
+        let token_or_empty = token.unwrap_or("");
+        let request = match (self.config.flavor, call.api) {
+            (Flavor::Wechat, api) => {
+                let credential = match (&self.config.auth, token) {
+                    (Auth::OpenApiService, _) | (_, None) => Credential::None,
+                    (Auth::Cloudbase(_), Some(t)) => Credential::Cloudbase(t),
+                    (_, Some(t)) => Credential::AccessToken(t),
+                };
+                wechat::link_request(base, wechat_path(api), credential, &call.body)
+            }
+            (Flavor::Douyin(Generation::V1), _) => {
+                HttpRequest::post_json(format!("{base}{}", dy::V1_GENERATE_PATH), &dy::with_token(token_or_empty, &call.body))
+            }
+            (Flavor::Douyin(Generation::V2), api) => {
+                let path = match api {
+                    Api::DouyinV2UrlLinkQueryInfo => dy::V2_QUERY_INFO_PATH,
+                    Api::DouyinV2UrlLinkQueryQuota => dy::V2_QUERY_QUOTA_PATH,
+                    _ => dy::V2_GENERATE_PATH,
+                };
+                HttpRequest::post_json(format!("{base}{path}"), &call.body).map(|mut request| {
+                    request.headers.push(("access-token", token_or_empty.to_owned()));
+                    request
+                })
+            }
+        };
+        request.map_err(|f| f.at(call.api))
+    }
+
+    /// The result object for the caller, or the error the answer means.
+    pub fn parse(&self, call: &Call, status: u16, body: &str) -> Result<Value, Error> {
+        let result = match (self.config.flavor, call.api) {
+            (Flavor::Wechat, api) => wechat::parse(status, body, wechat_result(api)),
+            (Flavor::Douyin(Generation::V1), _) => {
+                douyin::parse_v1(status, body, dy::RESULT).map(|map| crate::http::camel_case(Value::Object(map)))
+            }
+            (Flavor::Douyin(Generation::V2), api) => {
+                let result = if api == Api::DouyinV2UrlLinkGenerate { Some(dy::RESULT) } else { None };
+                douyin::parse_v2(status, body, result)
+            }
+        };
+        result.map_err(|f| f.at(call.api))
+    }
+
+    /// The plaintext scheme, built locally.
+    pub fn plain_scheme(&self, request: &str) -> Result<String, Error> {
+        let api = Api::PlainScheme;
+        let appid = match (&self.config.flavor, &self.config.appid) {
+            (Flavor::Wechat, Some(appid)) => appid,
+            _ => return Err(Failure::invalid("appid", "plainScheme needs the client's appid").at(api)),
+        };
+        let input = input::parse(request).map_err(|f| f.at(api))?;
+        plain_scheme::build(appid, &input).map_err(|f| f.at(api))
+    }
+
+    /// The `tokenStore` key: one token per platform and app.
+    pub fn store_key(&self) -> String {
+        let platform = match self.config.flavor {
+            Flavor::Wechat => "wechat",
+            Flavor::Douyin(Generation::V1) => "douyin",
+            Flavor::Douyin(Generation::V2) => "douyin-v2",
+        };
+        format!("miniprogram-links:{platform}:{}:access_token", self.appid())
+    }
+
+    /// `text` with the secret and the given tokens hidden.
+    pub fn redact(&self, text: &str, tokens: &[&str]) -> String {
+        let mut secrets: Vec<&str> = tokens.to_vec();
+        if let Auth::Managed { secret, .. } = &self.config.auth {
+            secrets.push(secret);
+        }
+        redact::redact(text, &secrets)
+    }
+}
+
+fn wechat_path(api: Api) -> &'static str {
+    match api {
+        Api::UrllinkGenerate => urllink::PATH,
+        Api::ShortlinkGenerate => shortlink::PATH,
+        Api::UrlschemeQuery => query::SCHEME_PATH,
+        Api::UrllinkQuery => query::URLLINK_PATH,
+        _ => urlscheme::PATH,
+    }
+}
+
+fn wechat_result(api: Api) -> &'static str {
+    match api {
+        Api::UrllinkGenerate => urllink::RESULT,
+        Api::ShortlinkGenerate => shortlink::RESULT,
+        Api::UrlschemeQuery => query::SCHEME_RESULT,
+        Api::UrllinkQuery => query::URLLINK_RESULT,
+        _ => urlscheme::RESULT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Method;
+    use serde_json::json;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn wechat(options: Value) -> Client {
+        Client::new(Api::WechatClient, &options.to_string()).unwrap()
+    }
+
+    fn body_of(request: &HttpRequest) -> Value {
+        serde_json::from_str(request.body.as_deref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_scheme_call_end_to_end() {
+        let client = wechat(json!({"appid": "wx1", "secret": "s"}));
+        let call = client.prepare(Api::UrlschemeGenerate, r#"{"jumpWxa":{"path":"pages/a"}}"#, NOW).unwrap();
+        let request = client.request(&call, Some("TOKEN")).unwrap();
+        assert_eq!(request.method, Method::Post);
+        assert_eq!(request.url, "https://api.weixin.qq.com/wxa/generatescheme?access_token=TOKEN");
+        assert_eq!(body_of(&request), json!({"jump_wxa": {"path": "pages/a"}}));
+        let result = client.parse(&call, 200, r#"{"errcode":0,"errmsg":"ok","openlink":"weixin://dl/business/?t=x"}"#);
+        assert_eq!(result.unwrap()["openlink"], "weixin://dl/business/?t=x");
+    }
+
+    #[test]
+    fn each_wechat_api_has_its_path() {
+        let client = wechat(json!({"cloudbaseAccessToken": "CB"}));
+        let cases = [
+            (Api::UrllinkGenerate, "{}", "/wxa/generate_urllink"),
+            (Api::ShortlinkGenerate, r#"{"pageUrl":"p"}"#, "/wxa/genwxashortlink"),
+            (Api::UrlschemeQuery, r#"{"scheme":"s"}"#, "/wxa/queryscheme"),
+            (Api::UrllinkQuery, r#"{"urlLink":"u"}"#, "/wxa/query_urllink"),
+        ];
+        for (api, input, path) in cases {
+            let call = client.prepare(api, input, NOW).unwrap();
+            let url = client.request(&call, Some("CB")).unwrap().url;
+            assert_eq!(url, format!("https://api.weixin.qq.com{path}?cloudbase_access_token=CB"));
+        }
+    }
+
+    #[test]
+    fn open_api_service_sends_no_token() {
+        let client = wechat(json!({"openApiService": true, "baseUrl": "http://api.weixin.qq.com"}));
+        let call = client.prepare(Api::UrllinkGenerate, "{}", NOW).unwrap();
+        assert_eq!(client.request(&call, None).unwrap().url, "http://api.weixin.qq.com/wxa/generate_urllink");
+    }
+
+    #[test]
+    fn a_client_serves_only_its_own_methods() {
+        let client = wechat(json!({"appid": "wx1", "secret": "s"}));
+        assert!(client.prepare(Api::DouyinUrlLinkGenerate, "{}", NOW).is_err());
+        let douyin = Client::new(Api::DouyinClient, r#"{"appid":"tt1","secret":"s"}"#).unwrap();
+        assert!(douyin.prepare(Api::UrlschemeGenerate, "{}", NOW).is_err());
+        assert!(douyin.prepare(Api::DouyinV2UrlLinkQueryQuota, "{}", NOW).is_err());
+    }
+
+    #[test]
+    fn douyin_v1_puts_the_token_in_the_body() {
+        let client = Client::new(Api::DouyinClient, r#"{"appid":"tt1","secret":"s","baseUrl":"http://127.0.0.1:9"}"#).unwrap();
+        let call = client.prepare(Api::DouyinUrlLinkGenerate, &json!({"expireTime": NOW + 3600}).to_string(), NOW).unwrap();
+        let request = client.request(&call, Some("T1")).unwrap();
+        assert_eq!(request.url, "http://127.0.0.1:9/api/apps/url_link/generate");
+        assert_eq!(
+            body_of(&request),
+            json!({"access_token": "T1", "ma_app_id": "tt1", "app_name": "douyin", "query": "{}", "expire_time": NOW + 3600})
+        );
+        let result = client.parse(&call, 200, r#"{"err_no":0,"err_tips":"","url_link":"https://z.douyin.com/x"}"#).unwrap();
+        assert_eq!(result["urlLink"], "https://z.douyin.com/x");
+    }
+
+    #[test]
+    fn douyin_v2_puts_the_token_in_a_header() {
+        let client = Client::new(Api::DouyinClient, r#"{"appid":"tt1","accessToken":"clt.x","api":"v2"}"#).unwrap();
+        let call = client.prepare(Api::DouyinV2UrlLinkQueryQuota, "{}", NOW).unwrap();
+        let request = client.request(&call, Some("clt.x")).unwrap();
+        assert_eq!(request.url, "https://open.douyin.com/api/apps/v1/url_link/query_quota/");
+        assert!(request.headers.contains(&("access-token", "clt.x".to_owned())));
+        assert_eq!(body_of(&request), json!({"app_id": "tt1"}));
+    }
+
+    #[test]
+    fn tokens_are_requested_per_flavor() {
+        let classic = wechat(json!({"appid": "wx1", "secret": "s"}));
+        assert!(classic.token_request(false).unwrap().url.ends_with("/cgi-bin/token?grant_type=client_credential&appid=wx1&secret=s"));
+        let stable = wechat(json!({"appid": "wx1", "secret": "s", "stableToken": true}));
+        assert!(stable.uses_stable_token());
+        assert_eq!(body_of(&stable.token_request(true).unwrap())["force_refresh"], true);
+        let given = wechat(json!({"accessToken": "t"}));
+        assert!(given.token_request(false).is_err());
+        assert!(given.force_refresh("{}").is_err());
+        assert_eq!(classic.force_refresh(r#"{"forceRefresh":true}"#), Ok(true));
+    }
+
+    #[test]
+    fn plain_scheme_needs_an_appid() {
+        assert!(wechat(json!({"accessToken": "t"})).plain_scheme(r#"{"path":"p"}"#).is_err());
+        assert_eq!(
+            wechat(json!({"appid": "wx1", "accessToken": "t"})).plain_scheme(r#"{"path":"p"}"#),
+            Ok("weixin://dl/business/?appid=wx1&path=p".into())
+        );
+    }
+
+    #[test]
+    fn redact_hides_the_secret_and_tokens() {
+        let client = wechat(json!({"appid": "wx1", "secret": "SECRET-VALUE"}));
+        assert_eq!(client.redact("SECRET-VALUE and TOKEN-1", &["TOKEN-1"]), "*** and ***");
+    }
+}

@@ -1,0 +1,298 @@
+//! Client options, checked once at construction so that a bad one fails at once.
+
+use serde_json::Value;
+
+use crate::api::Api;
+use crate::douyin::{self, Generation};
+use crate::error::{Error, Failure, Platform};
+use crate::input::{describe, key, Key, Object};
+use crate::wechat;
+
+const APPID: Key = key("appid");
+const SECRET: Key = key("secret");
+const ACCESS_TOKEN: Key = key("accessToken");
+const CLOUDBASE_ACCESS_TOKEN: Key = key("cloudbaseAccessToken");
+const OPEN_API_SERVICE: Key = key("openApiService");
+const STABLE_TOKEN: Key = key("stableToken");
+const API: Key = key("api");
+const BASE_URL: Key = key("baseUrl");
+const FETCH: Key = key("fetch");
+const TIMEOUT_MS: Key = key("timeoutMs");
+const RETRIES: Key = key("retries");
+const TOKEN_STORE: Key = key("tokenStore");
+
+const WECHAT_KEYS: [Key; 11] = [
+    APPID, SECRET, ACCESS_TOKEN, CLOUDBASE_ACCESS_TOKEN, OPEN_API_SERVICE, STABLE_TOKEN, BASE_URL, FETCH, TIMEOUT_MS,
+    RETRIES, TOKEN_STORE,
+];
+const DOUYIN_KEYS: [Key; 9] = [APPID, SECRET, ACCESS_TOKEN, API, BASE_URL, FETCH, TIMEOUT_MS, RETRIES, TOKEN_STORE];
+const STORE_METHODS: [Key; 2] = [key("get"), key("set")];
+
+const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+const DEFAULT_RETRIES: u32 = 2;
+const MAX_RETRIES: i64 = 10;
+/// `setTimeout` cannot wait longer than this.
+const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+
+/// Where a token the package does not manage comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    Fixed(String),
+    /// A JavaScript function called before each request (the boundary holds it).
+    Function,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Auth {
+    /// `appid` + `secret`: the package fetches and caches the token.
+    Managed { secret: String, stable: bool },
+    /// `accessToken`: managed elsewhere (e.g. a third party's authorizer_access_token).
+    Given(Source),
+    /// WeChat Cloud Hosting: sent as `cloudbase_access_token`.
+    Cloudbase(Source),
+    /// Cloud Hosting's open interface service: no token at all.
+    OpenApiService,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    Wechat,
+    Douyin(Generation),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub flavor: Flavor,
+    pub appid: Option<String>,
+    pub auth: Auth,
+    pub base_url: String,
+    pub timeout_ms: u32,
+    pub retries: u32,
+    pub custom_fetch: bool,
+    pub token_store: bool,
+}
+
+fn is_function(value: Option<&Value>) -> bool {
+    value.and_then(|v| v.get("$type")).and_then(Value::as_str) == Some("function")
+}
+
+fn source(obj: &Object, key: Key) -> Result<Option<Source>, Failure> {
+    match obj.raw(key) {
+        None => Ok(None),
+        Some(Value::String(s)) if !s.is_empty() => Ok(Some(Source::Fixed(s.clone()))),
+        Some(v) if is_function(Some(v)) => Ok(Some(Source::Function)),
+        Some(other) => Err(Failure::invalid(
+            obj.field(key),
+            format!("must be a non-empty string or a function returning one, got {}", describe(other)),
+        )),
+    }
+}
+
+fn non_empty<'a>(obj: &Object<'a>, key: Key) -> Result<Option<&'a str>, Failure> {
+    match obj.string(key)? {
+        Some("") => Err(Failure::invalid(obj.field(key), "must not be empty")),
+        other => Ok(other),
+    }
+}
+
+/// Loopback hosts may use plain http: emulators, local proxies, tests.
+fn is_loopback(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let ipv4: Vec<&str> = name.split('.').collect();
+    let is_127 = ipv4.len() == 4 && ipv4.first() == Some(&"127") && ipv4.iter().all(|p| p.parse::<u8>().is_ok());
+    name == "localhost" || name == "::1" || is_127
+}
+
+fn base_url(value: &str, allow_http: bool) -> Result<String, Failure> {
+    let field = BASE_URL.camel;
+    let (scheme, rest) = value.split_once("://").ok_or_else(|| Failure::invalid(field, "must be an absolute http(s) URL"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || value.contains(['?', '#']) || value.contains(char::is_whitespace) {
+        return Err(Failure::invalid(field, format!("must be a URL like https://api.weixin.qq.com, got {value:?}")));
+    }
+    match scheme {
+        "https" => {}
+        "http" if allow_http || is_loopback(host) => {}
+        "http" => {
+            return Err(Failure::invalid(field, "must use https (plain http is allowed only on loopback or with openApiService)"))
+        }
+        _ => return Err(Failure::invalid(field, format!("must be an http(s) URL, got scheme {scheme:?}"))),
+    }
+    Ok(value.trim_end_matches('/').to_owned())
+}
+
+fn auth(obj: &Object, flavor: Flavor, appid: Option<&str>) -> Result<Auth, Failure> {
+    let secret = non_empty(obj, SECRET)?;
+    let access_token = source(obj, ACCESS_TOKEN)?;
+    let cloudbase = if flavor == Flavor::Wechat { source(obj, CLOUDBASE_ACCESS_TOKEN)? } else { None };
+    let open_api = obj.bool(OPEN_API_SERVICE)?.unwrap_or(false);
+    let stable = obj.bool(STABLE_TOKEN)?.unwrap_or(false);
+    let chosen = [secret.is_some(), access_token.is_some(), cloudbase.is_some(), open_api];
+    let ways = if flavor == Flavor::Wechat {
+        "appid + secret, accessToken, cloudbaseAccessToken or openApiService: true"
+    } else {
+        "appid + secret, or appid + accessToken"
+    };
+    match chosen.iter().filter(|c| **c).count() {
+        0 => return Err(Failure::invalid("options", format!("no way to authenticate: give {ways}"))),
+        1 => {}
+        _ => return Err(Failure::invalid("options", format!("give only one way to authenticate: {ways}"))),
+    }
+    if stable && secret.is_none() {
+        return Err(Failure::invalid(STABLE_TOKEN.camel, "applies only when the package fetches the token (appid + secret)"));
+    }
+    if secret.is_some() && appid.is_none() {
+        return Err(Failure::invalid(APPID.camel, "is required with secret"));
+    }
+    Ok(match (secret, access_token, cloudbase) {
+        (Some(secret), _, _) => Auth::Managed { secret: secret.to_owned(), stable },
+        (_, Some(given), _) => Auth::Given(given),
+        (_, _, Some(cloudbase)) => Auth::Cloudbase(cloudbase),
+        _ => Auth::OpenApiService,
+    })
+}
+
+impl Config {
+    /// Reads the options JSON of a `WeChatClient` or `DouyinClient`.
+    pub fn read(client: Api, options: &str) -> Result<Config, Error> {
+        Config::parse(client, options).map_err(|failure| failure.at(client))
+    }
+
+    fn parse(client: Api, options: &str) -> Result<Config, Failure> {
+        let value: Value = serde_json::from_str(options).map_err(|err| Failure::invalid("options", err.to_string()))?;
+        let wechat = client.platform() == Platform::Wechat;
+        let obj = Object::new(&value, "", if wechat { &WECHAT_KEYS } else { &DOUYIN_KEYS })?;
+        let flavor = if wechat {
+            Flavor::Wechat
+        } else {
+            match obj.string(API)?.unwrap_or("v1") {
+                "v1" => Flavor::Douyin(Generation::V1),
+                "v2" => Flavor::Douyin(Generation::V2),
+                other => return Err(Failure::invalid(API.camel, format!("must be 'v1' or 'v2', got {other:?}"))),
+            }
+        };
+        let appid = non_empty(&obj, APPID)?;
+        if !wechat && appid.is_none() {
+            return Err(Failure::invalid(APPID.camel, "is required: Douyin requests carry it"));
+        }
+        let auth = auth(&obj, flavor, appid)?;
+        let default_base = match flavor {
+            Flavor::Wechat => wechat::DEFAULT_BASE_URL,
+            Flavor::Douyin(Generation::V1) => douyin::V1_BASE_URL,
+            Flavor::Douyin(Generation::V2) => douyin::V2_BASE_URL,
+        };
+        let base_url = base_url(obj.string(BASE_URL)?.unwrap_or(default_base), auth == Auth::OpenApiService)?;
+        let custom_fetch = match obj.raw(FETCH) {
+            None => false,
+            Some(v) if is_function(Some(v)) => true,
+            Some(other) => return Err(Failure::invalid(FETCH.camel, format!("must be a function, got {}", describe(other)))),
+        };
+        let timeout_ms = match obj.number(TIMEOUT_MS)? {
+            None => DEFAULT_TIMEOUT_MS,
+            Some(ms) if ms > 0.0 && ms <= MAX_TIMEOUT_MS => ms.ceil() as u32,
+            Some(ms) => return Err(Failure::invalid(TIMEOUT_MS.camel, format!("must be more than 0 and at most {MAX_TIMEOUT_MS}, got {ms}"))),
+        };
+        let retries = match obj.integer(RETRIES)? {
+            None => DEFAULT_RETRIES,
+            Some(n) if (0..=MAX_RETRIES).contains(&n) => n as u32,
+            Some(n) => return Err(Failure::invalid(RETRIES.camel, format!("must be 0 to {MAX_RETRIES}, got {n}"))),
+        };
+        let token_store = match obj.raw(TOKEN_STORE) {
+            None => false,
+            Some(_) => {
+                let store = obj.object(TOKEN_STORE, &STORE_METHODS)?;
+                for method in STORE_METHODS {
+                    if !is_function(store.as_ref().and_then(|s| s.raw(method))) {
+                        return Err(Failure::invalid(format!("tokenStore.{}", method.camel), "must be a function"));
+                    }
+                }
+                if !matches!(auth, Auth::Managed { .. }) {
+                    return Err(Failure::invalid(TOKEN_STORE.camel, "is used only when the package fetches the token (appid + secret)"));
+                }
+                true
+            }
+        };
+        Ok(Config { flavor, appid: appid.map(str::to_owned), auth, base_url, timeout_ms, retries, custom_fetch, token_store })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn wechat(options: Value) -> Result<Config, Error> {
+        Config::read(Api::WechatClient, &options.to_string())
+    }
+
+    fn field_of(result: Result<Config, Error>) -> String {
+        match result {
+            Err(Error { failure: Failure::InvalidArgument { field, .. }, api: Api::WechatClient | Api::DouyinClient }) => field,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    const FUNCTION: &str = r#"{"$type":"function"}"#;
+
+    #[test]
+    fn defaults() {
+        let config = wechat(json!({"appid": "wx1", "secret": "s"})).unwrap();
+        assert_eq!(config.base_url, "https://api.weixin.qq.com");
+        assert_eq!(config.auth, Auth::Managed { secret: "s".into(), stable: false });
+        assert_eq!((config.timeout_ms, config.retries, config.custom_fetch, config.token_store), (10_000, 2, false, false));
+    }
+
+    #[test]
+    fn each_way_to_authenticate() {
+        let f: Value = serde_json::from_str(FUNCTION).unwrap();
+        assert_eq!(wechat(json!({"accessToken": "t"})).unwrap().auth, Auth::Given(Source::Fixed("t".into())));
+        assert_eq!(wechat(json!({"accessToken": f})).unwrap().auth, Auth::Given(Source::Function));
+        assert_eq!(wechat(json!({"cloudbaseAccessToken": "c"})).unwrap().auth, Auth::Cloudbase(Source::Fixed("c".into())));
+        let open = wechat(json!({"openApiService": true, "baseUrl": "http://api.weixin.qq.com"})).unwrap();
+        assert_eq!(open.auth, Auth::OpenApiService);
+        assert_eq!(open.base_url, "http://api.weixin.qq.com");
+    }
+
+    #[test]
+    fn bad_options_name_themselves() {
+        assert_eq!(field_of(wechat(json!({}))), "options");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1"}))), "options");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "accessToken": "t"}))), "options");
+        assert_eq!(field_of(wechat(json!({"secret": "s"}))), "appid");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": 5}))), "secret");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": "http://api.weixin.qq.com"}))), "baseUrl");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": "ftp://x"}))), "baseUrl");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "fetch": "yes"}))), "fetch");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "timeoutMs": 0}))), "timeoutMs");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "timeoutMs": -5}))), "timeoutMs");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "retries": 1.5}))), "retries");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "retries": 11}))), "retries");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "tokenStore": {"get": {"$type": "function"}}}))), "tokenStore.set");
+        assert_eq!(field_of(wechat(json!({"accessToken": "t", "stableToken": true}))), "stableToken");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secert": "s"}))), "secert");
+    }
+
+    #[test]
+    fn loopback_may_use_http() {
+        for url in ["http://127.0.0.1:8080", "http://localhost:1/", "http://[::1]:9000"] {
+            let config = wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": url})).unwrap();
+            assert!(!config.base_url.ends_with('/'));
+        }
+        assert!(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": "http://127.0.0.1.evil.com"})).is_err());
+    }
+
+    #[test]
+    fn douyin_needs_an_appid_and_knows_its_generations() {
+        let douyin = |v: Value| Config::read(Api::DouyinClient, &v.to_string());
+        assert_eq!(field_of(douyin(json!({"accessToken": "t"}))), "appid");
+        let v1 = douyin(json!({"appid": "tt1", "secret": "s"})).unwrap();
+        assert_eq!((v1.flavor, v1.base_url.as_str()), (Flavor::Douyin(Generation::V1), "https://developer.toutiao.com"));
+        let v2 = douyin(json!({"appid": "tt1", "secret": "s", "api": "v2"})).unwrap();
+        assert_eq!((v2.flavor, v2.base_url.as_str()), (Flavor::Douyin(Generation::V2), "https://open.douyin.com"));
+        assert_eq!(field_of(douyin(json!({"appid": "tt1", "secret": "s", "api": "v3"}))), "api");
+        assert_eq!(field_of(douyin(json!({"appid": "tt1", "cloudbaseAccessToken": "c"}))), "cloudbaseAccessToken");
+    }
+}

@@ -1,0 +1,227 @@
+//! One error type for every failure, whatever the platform or API.
+//!
+//! Crossing into JavaScript it becomes a `LinkError` (see `pkg-template/index.cjs`)
+//! built from [`Error::fields`].
+
+use serde::Serialize;
+
+use crate::api::Api;
+use crate::{douyin, wechat};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Wechat,
+    Douyin,
+}
+
+/// What went wrong, with what a caller needs to act on it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// Rejected before any request was sent.
+    InvalidArgument { field: String, reason: String },
+    /// The platform answered with an error code (WeChat `errcode`, Douyin `err_no`).
+    Api { errcode: i64, errmsg: String, status: u16, log_id: Option<String> },
+    /// A non-2xx status, or a body that is not the JSON the API documents.
+    Http { status: u16, reason: String },
+    /// `fetch` threw (connection refused, reset, DNS, ...).
+    Network { reason: String },
+    /// No answer within `timeoutMs`; the request was aborted.
+    Timeout { after_ms: u32 },
+}
+
+/// How the package should treat a documented platform error code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// Busy or rate limited: worth another attempt after a pause.
+    Transient,
+    /// The access token was rejected: drop it, fetch a new one, retry once.
+    TokenRejected,
+    /// A daily or lifetime quota is used up: retrying only burns more of it.
+    Quota,
+    /// Anything else: the request or the account must change first.
+    Fatal,
+}
+
+/// A documented error code: what it means for the caller and how to treat it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Documented {
+    pub meaning: &'static str,
+    pub class: Class,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    pub api: Api,
+    pub failure: Failure,
+}
+
+/// The fields of a JavaScript `LinkError`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorFields<'a> {
+    code: &'static str,
+    message: String,
+    platform: Platform,
+    api: &'static str,
+    retryable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errcode: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errmsg: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log_id: Option<&'a str>,
+}
+
+impl Failure {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Failure::InvalidArgument { field: field.into(), reason: reason.into() }
+    }
+
+    pub fn at(self, api: Api) -> Error {
+        Error { api, failure: self }
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> &'static str {
+        match self.failure {
+            Failure::InvalidArgument { .. } => "INVALID_ARGUMENT",
+            Failure::Api { .. } => "API_ERROR",
+            Failure::Http { .. } => "HTTP_ERROR",
+            Failure::Network { .. } => "NETWORK_ERROR",
+            Failure::Timeout { .. } => "TIMEOUT",
+        }
+    }
+
+    /// The platform's own entry for this error code, if it documents one.
+    pub fn documented(&self) -> Option<Documented> {
+        match self.failure {
+            Failure::Api { errcode, .. } => match self.api.platform() {
+                Platform::Wechat => wechat::errors::lookup(errcode, self.api),
+                Platform::Douyin => douyin::errors::lookup(errcode),
+            },
+            _ => None,
+        }
+    }
+
+    pub fn class(&self) -> Class {
+        match &self.failure {
+            Failure::Api { .. } => self.documented().map_or(Class::Fatal, |d| d.class),
+            Failure::Http { status, .. } if *status >= 500 => Class::Transient,
+            Failure::Network { .. } | Failure::Timeout { .. } => Class::Transient,
+            _ => Class::Fatal,
+        }
+    }
+
+    pub fn retryable(&self) -> bool {
+        self.class() == Class::Transient
+    }
+
+    pub fn message(&self) -> String {
+        let api = self.api.name();
+        match &self.failure {
+            Failure::InvalidArgument { field, reason } => format!("{field}: {reason}"),
+            Failure::Api { errcode, errmsg, .. } => match self.documented() {
+                Some(d) => format!("{api} failed with {errcode}: {} (platform said: {errmsg})", d.meaning),
+                None => format!("{api} failed with undocumented code {errcode} (platform said: {errmsg})"),
+            },
+            Failure::Http { status, reason } => format!("{api} failed: HTTP {status}, {reason}"),
+            Failure::Network { reason } => format!("{api} failed: network error: {reason}"),
+            Failure::Timeout { after_ms } => {
+                format!("{api} failed: no answer within {after_ms} ms, request aborted")
+            }
+        }
+    }
+
+    pub fn fields(&self) -> ErrorFields<'_> {
+        let mut fields = ErrorFields {
+            code: self.code(),
+            message: self.message(),
+            platform: self.api.platform(),
+            api: self.api.name(),
+            retryable: self.retryable(),
+            field: None,
+            errcode: None,
+            errmsg: None,
+            status: None,
+            log_id: None,
+        };
+        match &self.failure {
+            Failure::InvalidArgument { field, .. } => fields.field = Some(field),
+            Failure::Api { errcode, errmsg, status, log_id } => {
+                fields.errcode = Some(*errcode);
+                fields.errmsg = Some(errmsg);
+                fields.status = Some(*status);
+                fields.log_id = log_id.as_deref();
+            }
+            Failure::Http { status, .. } => fields.status = Some(*status),
+            Failure::Network { .. } | Failure::Timeout { .. } => {}
+        }
+        fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn api_error(api: Api, errcode: i64) -> Error {
+        Failure::Api { errcode, errmsg: "x".into(), status: 200, log_id: None }.at(api)
+    }
+
+    #[test]
+    fn fields_of_an_api_error_name_the_meaning() {
+        let err = api_error(Api::UrlschemeGenerate, 85079);
+        let fields = serde_json::to_value(err.fields()).unwrap();
+        assert_eq!(fields["code"], "API_ERROR");
+        assert_eq!(fields["platform"], "wechat");
+        assert_eq!(fields["api"], "urlscheme.generate");
+        assert_eq!(fields["errcode"], 85079);
+        assert_eq!(fields["retryable"], false);
+        assert!(fields["message"].as_str().unwrap().contains("publish"));
+        assert!(fields.get("field").is_none());
+    }
+
+    #[test]
+    fn invalid_argument_fields() {
+        let err = Failure::invalid("jumpWxa.query", "too long").at(Api::UrlschemeGenerate);
+        assert_eq!(
+            serde_json::to_value(err.fields()).unwrap(),
+            json!({
+                "code": "INVALID_ARGUMENT", "message": "jumpWxa.query: too long",
+                "platform": "wechat", "api": "urlscheme.generate", "retryable": false,
+                "field": "jumpWxa.query"
+            })
+        );
+    }
+
+    #[test]
+    fn retryable_follows_the_contract() {
+        assert!(api_error(Api::UrllinkGenerate, -1).retryable());
+        assert!(api_error(Api::UrllinkGenerate, 44990).retryable());
+        assert!(api_error(Api::DouyinUrlLinkGenerate, 12020).retryable());
+        assert!(!api_error(Api::UrllinkGenerate, 45009).retryable());
+        assert!(!api_error(Api::DouyinUrlLinkGenerate, 12021).retryable());
+        assert!(!api_error(Api::UrllinkGenerate, 99999).retryable());
+        let http = |status| Failure::Http { status, reason: String::new() }.at(Api::UrllinkGenerate);
+        assert!(http(502).retryable());
+        assert!(!http(404).retryable());
+        assert!(Failure::Network { reason: String::new() }.at(Api::WechatToken).retryable());
+        assert!(Failure::Timeout { after_ms: 5 }.at(Api::WechatToken).retryable());
+    }
+
+    #[test]
+    fn douyin_log_id_is_kept() {
+        let err = Failure::Api { errcode: 28001003, errmsg: "bad".into(), status: 200, log_id: Some("L1".into()) }
+            .at(Api::DouyinV2UrlLinkGenerate);
+        let fields = serde_json::to_value(err.fields()).unwrap();
+        assert_eq!(fields["logId"], "L1");
+        assert_eq!(fields["platform"], "douyin");
+    }
+}

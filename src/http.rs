@@ -1,0 +1,137 @@
+//! The sans-IO edge: requests as plain data, answers as `(status, body)`.
+
+use serde_json::{Map, Value};
+
+use crate::error::Failure;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// Everything the transport needs to send one request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpRequest {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<String>,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+impl HttpRequest {
+    pub fn get(url: String) -> Self {
+        HttpRequest { method: Method::Get, url, headers: Vec::new(), body: None }
+    }
+
+    /// A POST of a JSON body, as every link API takes.
+    pub fn post_json(url: String, body: &Value) -> Result<Self, Failure> {
+        let body = serde_json::to_string(body).map_err(|err| Failure::invalid("request", err.to_string()))?;
+        let headers = vec![("content-type", "application/json".to_owned())];
+        Ok(HttpRequest { method: Method::Post, url, headers, body: Some(body) })
+    }
+}
+
+/// Most of a body worth quoting in an error message.
+fn excerpt(body: &str) -> String {
+    const MAX: usize = 120;
+    let mut cut: String = body.chars().take(MAX).collect();
+    if cut.len() < body.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+/// The answer as a JSON object, or an `HTTP_ERROR` saying what it was instead.
+pub fn json_object(status: u16, body: &str) -> Result<Map<String, Value>, Failure> {
+    let ok = (200..300).contains(&status);
+    let reason = match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(map)) => return Ok(map),
+        Ok(_) => format!("the body is JSON but not an object: {}", excerpt(body)),
+        Err(_) if body.trim().is_empty() => "the body is empty".to_owned(),
+        Err(err) if err.is_eof() => format!("the body is cut short: {}", excerpt(body)),
+        Err(_) if ok => format!("the body is not JSON: {}", excerpt(body)),
+        Err(_) => format!("the body is not the platform's JSON: {}", excerpt(body)),
+    };
+    Err(Failure::Http { status, reason })
+}
+
+/// `url_link_info` → `urlLinkInfo`.
+fn camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for (i, c) in key.chars().enumerate() {
+        if c == '_' && i > 0 {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The platform's JSON with every key camelCased, nested ones too.
+pub fn camel_case(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (camel(&k), camel_case(v))).collect()),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_case).collect()),
+        other => other,
+    }
+}
+
+/// A required string in a success answer (`openlink`, `url_link`, ...).
+pub fn required_string(map: &Map<String, Value>, name: &str, status: u16) -> Result<(), Failure> {
+    match map.get(name) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(()),
+        _ => Err(Failure::Http { status, reason: format!("the answer has no `{name}`") }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn camel_case_reaches_nested_keys() {
+        let v = json!({"url_link_info": {"create_time": 1, "cloud_base": {"resource_appid": "x"}}, "list": [{"a_b": 1}]});
+        assert_eq!(
+            camel_case(v),
+            json!({"urlLinkInfo": {"createTime": 1, "cloudBase": {"resourceAppid": "x"}}, "list": [{"aB": 1}]})
+        );
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_objects() {
+        let reason = |status, body| match json_object(status, body) {
+            Err(Failure::Http { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(reason(200, ""), "the body is empty");
+        assert!(reason(200, r#"{"errcode":0,"openl"#).starts_with("the body is cut short"));
+        assert!(reason(502, "<html><h1>502</h1></html>").starts_with("the body is not the platform's JSON"));
+        assert!(reason(200, "[1]").starts_with("the body is JSON but not an object"));
+        assert!(reason(200, &"x".repeat(1000)).ends_with('…'));
+        assert!(json_object(200, r#"{"a":1}"#).is_ok());
+    }
+
+    #[test]
+    fn post_json_sets_the_content_type() {
+        let req = HttpRequest::post_json("https://x/y".into(), &json!({"a": 1})).unwrap();
+        assert_eq!(req.method, Method::Post);
+        assert_eq!(req.headers, vec![("content-type", "application/json".to_owned())]);
+        assert_eq!(req.body.as_deref(), Some(r#"{"a":1}"#));
+    }
+}

@@ -1,0 +1,23 @@
+//! miniprogram-links: WeChat URL Scheme, URL Link, Short Link and plaintext
+//! scheme, and Douyin URL Link, for Node.js through WebAssembly.
+//!
+//! Everything but `wasm` is a sans-IO core tested on the host with `cargo test`:
+//! it validates requests, builds `HttpRequest`s, parses answers and decides about
+//! tokens. `wasm` is the one boundary that calls `fetch` and talks to JavaScript.
+
+pub mod api;
+pub mod client;
+pub mod config;
+pub mod douyin;
+pub mod error;
+pub mod http;
+pub mod input;
+pub mod query;
+pub mod redact;
+pub mod retry;
+pub mod token;
+pub mod validate;
+pub mod wechat;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

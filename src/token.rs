@@ -1,0 +1,126 @@
+//! Access-token cache decisions: when a token is still good, and which token a
+//! rejection may drop.
+
+use serde::{Deserialize, Serialize};
+
+/// Refresh this long before the platform's expiry, at most half the lifetime.
+const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+/// A token as cached in memory and in a `tokenStore` (JSON-compatible).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Token {
+    pub access_token: String,
+    /// When the platform stops accepting it (ms since the epoch).
+    pub expires_at: f64,
+    /// When to fetch the next one (ms since the epoch).
+    pub refresh_at: f64,
+}
+
+impl Token {
+    pub fn granted(access_token: String, expires_in_seconds: f64, now_ms: f64) -> Token {
+        let lifetime = expires_in_seconds.max(0.0) * 1000.0;
+        let margin = REFRESH_MARGIN_MS.min(lifetime / 2.0);
+        Token { access_token, expires_at: now_ms + lifetime, refresh_at: now_ms + lifetime - margin }
+    }
+
+    pub fn usable(&self, now_ms: f64) -> bool {
+        !self.access_token.is_empty() && now_ms < self.refresh_at
+    }
+
+    /// Whole seconds left before the platform's expiry.
+    pub fn expires_in(&self, now_ms: f64) -> f64 {
+        ((self.expires_at - now_ms) / 1000.0).floor().max(0.0)
+    }
+}
+
+/// One client's token: the current one, and the last one the platform rejected.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    current: Option<Token>,
+    rejected: Option<String>,
+}
+
+impl TokenCache {
+    pub fn usable(&self, now_ms: f64) -> Option<&Token> {
+        self.current.as_ref().filter(|t| t.usable(now_ms))
+    }
+
+    /// Whether a token from elsewhere (a shared store) may be adopted.
+    pub fn may_adopt(&self, token: &Token, now_ms: f64) -> bool {
+        token.usable(now_ms) && self.rejected.as_deref() != Some(token.access_token.as_str())
+    }
+
+    pub fn keep(&mut self, token: Token) {
+        self.current = Some(token);
+    }
+
+    /// Compare-and-drop: forget `rejected` only if it is still the cached token,
+    /// so that a fresher token fetched meanwhile survives. Returns whether it was.
+    pub fn reject(&mut self, rejected: &str) -> bool {
+        self.rejected = Some(rejected.to_owned());
+        let same = self.current.as_ref().is_some_and(|t| t.access_token == rejected);
+        if same {
+            self.current = None;
+        }
+        same
+    }
+
+    pub fn clear(&mut self) {
+        self.current = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: f64 = 1_800_000_000_000.0;
+
+    #[test]
+    fn a_token_is_refreshed_five_minutes_early() {
+        let t = Token::granted("T".into(), 7200.0, NOW);
+        assert_eq!(t.expires_at, NOW + 7_200_000.0);
+        assert!(t.usable(NOW + 6_899_999.0));
+        assert!(!t.usable(NOW + 6_900_000.0));
+        assert_eq!(t.expires_in(NOW + 1_500.0), 7198.0);
+    }
+
+    #[test]
+    fn a_short_lived_token_is_used_for_half_its_life() {
+        let t = Token::granted("T".into(), 100.0, NOW);
+        assert!(t.usable(NOW + 49_999.0));
+        assert!(!t.usable(NOW + 50_000.0));
+        assert!(!Token::granted("T".into(), 0.0, NOW).usable(NOW));
+        assert!(!Token::granted(String::new(), 7200.0, NOW).usable(NOW));
+    }
+
+    #[test]
+    fn reject_drops_only_the_same_token() {
+        let mut cache = TokenCache::default();
+        cache.keep(Token::granted("NEW".into(), 7200.0, NOW));
+        assert!(!cache.reject("OLD"));
+        assert_eq!(cache.usable(NOW).map(|t| t.access_token.as_str()), Some("NEW"));
+        assert!(cache.reject("NEW"));
+        assert!(cache.usable(NOW).is_none());
+    }
+
+    #[test]
+    fn a_rejected_token_is_not_adopted_from_a_store() {
+        let mut cache = TokenCache::default();
+        let stale = Token::granted("STALE".into(), 7200.0, NOW);
+        cache.keep(stale.clone());
+        cache.reject("STALE");
+        assert!(!cache.may_adopt(&stale, NOW));
+        assert!(cache.may_adopt(&Token::granted("FRESH".into(), 7200.0, NOW), NOW));
+    }
+
+    #[test]
+    fn store_format_is_camel_case() {
+        let t = Token { access_token: "T".into(), expires_at: 2.0, refresh_at: 1.0 };
+        assert_eq!(
+            serde_json::to_value(&t).unwrap(),
+            serde_json::json!({"accessToken": "T", "expiresAt": 2.0, "refreshAt": 1.0})
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! Every WeChat errcode the reference pages document, with what it means to the
+//! caller and how the package treats it.
+
+use crate::api::Api;
+use crate::error::{Class, Documented};
+
+const fn doc(meaning: &'static str, class: Class) -> Option<Documented> {
+    Some(Documented { meaning, class })
+}
+
+/// The entry for `errcode` as answered by `api` (40001, 40002 and 40013 mean one
+/// thing from the token endpoint and another from the link endpoints).
+pub fn lookup(errcode: i64, api: Api) -> Option<Documented> {
+    use Class::*;
+    let token_api = api == Api::WechatToken;
+    match (errcode, token_api) {
+        (-1, _) => doc("the platform is busy; try again shortly", Transient),
+        (40001, true) => doc("the AppSecret is wrong or does not belong to this AppID", Fatal),
+        (40001, false) => doc("the access token is invalid or no longer the latest (another process may have fetched a new one)", TokenRejected),
+        (40002, true) => doc("grant_type must be client_credential", Fatal),
+        (40002, false) => doc("no permission to generate links: personal-entity mini programs (and those outside mainland China) have none", Fatal),
+        (40013, true) => doc("the AppID is invalid: check it for typos, stray characters and case", Fatal),
+        (40013, false) => doc("link generation has been banned for this mini program", Fatal),
+        (40014, _) => doc("the access token is not valid", TokenRejected),
+        (40066, _) => doc("invalid pageUrl: the published mini program has no such page", Fatal),
+        (40125, _) => doc("the AppSecret is wrong: copy it again from the mini program's admin console", Fatal),
+        (40165, _) => doc("invalid path: it must be a page of the published mini program, without a query", Fatal),
+        (40212, _) => doc("invalid query: at most 1024 characters of 0-9 a-z A-Z !#$&'()*+,/:;=?@-._~%", Fatal),
+        (40225, _) => doc("invalid pageTitle", Fatal),
+        (41001, _) => doc("no access token was sent", Fatal),
+        (42001, _) => doc("the access token has expired", TokenRejected),
+        (43104, _) => doc("no permission: Short Links are open only to e-commerce categories", Fatal),
+        (44990, _) => doc("too many requests per second (URL Scheme 100/s, URL Link 200/s): slow down", Transient),
+        (44993, _) => doc("the daily limit of 500,000 URL Schemes and URL Links is reached", Quota),
+        (45009, _) => doc("the daily limit for this API is reached", Quota),
+        (47001, _) => doc("the request body is not the JSON the API expects", Fatal),
+        (85079, _) => doc("the mini program is not published: publish a release first", Fatal),
+        (85400, _) => doc("the limit of 100,000 permanent links is reached", Quota),
+        (85401, _) => doc("invalid expireTime: it must be more than 1 minute and at most 30 days ahead", Fatal),
+        (85402, _) => doc("invalid envVersion: use release, trial or develop", Fatal),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_codes_depend_on_the_endpoint() {
+        let link = lookup(40001, Api::UrllinkGenerate).unwrap();
+        assert_eq!(link.class, Class::TokenRejected);
+        let token = lookup(40001, Api::WechatToken).unwrap();
+        assert_eq!(token.class, Class::Fatal, "40001 from /cgi-bin/token is a wrong secret: never a retry loop");
+        assert!(lookup(40002, Api::UrlschemeGenerate).unwrap().meaning.contains("personal-entity"));
+        assert!(lookup(40002, Api::WechatToken).unwrap().meaning.contains("grant_type"));
+    }
+
+    #[test]
+    fn every_documented_code_has_an_entry() {
+        let documented = [
+            -1, 40001, 40002, 40013, 40014, 40066, 40125, 40165, 40212, 40225, 41001, 42001, 43104, 44990, 44993,
+            45009, 47001, 85079, 85400, 85401, 85402,
+        ];
+        for code in documented {
+            assert!(lookup(code, Api::UrllinkGenerate).is_some(), "{code}");
+        }
+        assert!(lookup(12345, Api::UrllinkGenerate).is_none());
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(lookup(42001, Api::UrlschemeGenerate).unwrap().class, Class::TokenRejected);
+        assert_eq!(lookup(40014, Api::UrlschemeGenerate).unwrap().class, Class::TokenRejected);
+        for quota in [45009, 44993, 85400] {
+            assert_eq!(lookup(quota, Api::UrlschemeGenerate).unwrap().class, Class::Quota);
+        }
+        for transient in [-1, 44990] {
+            assert_eq!(lookup(transient, Api::UrlschemeGenerate).unwrap().class, Class::Transient);
+        }
+        assert!(lookup(85079, Api::UrlschemeGenerate).unwrap().meaning.contains("publish"));
+    }
+}

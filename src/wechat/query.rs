@@ -1,0 +1,55 @@
+//! `urlscheme.query` (POST /wxa/queryscheme) and `urllink.query` (POST /wxa/query_urllink).
+
+use serde_json::{Map, Value};
+
+use crate::error::Failure;
+use crate::input::{key, keys, Key, Object};
+
+pub const SCHEME_PATH: &str = "/wxa/queryscheme";
+pub const SCHEME_RESULT: &str = "scheme_info";
+pub const URLLINK_PATH: &str = "/wxa/query_urllink";
+pub const URLLINK_RESULT: &str = "url_link_info";
+
+const SCHEME: Key = key("scheme");
+const URL_LINK: Key = keys("urlLink", "url_link");
+const QUERY_TYPE: Key = keys("queryType", "query_type");
+
+fn body(input: &Value, link: Key) -> Result<Value, Failure> {
+    let req = Object::new(input, "", &[link, QUERY_TYPE])?;
+    let mut body = Map::new();
+    body.insert(link.snake.into(), req.required_string(link)?.into());
+    if let Some(query_type) = req.integer(QUERY_TYPE)? {
+        if query_type != 0 && query_type != 1 {
+            return Err(Failure::invalid(req.field(QUERY_TYPE), format!("must be 0 or 1, got {query_type}")));
+        }
+        body.insert(QUERY_TYPE.snake.into(), query_type.into());
+    }
+    Ok(Value::Object(body))
+}
+
+pub fn scheme_body(input: &Value) -> Result<Value, Failure> {
+    body(input, SCHEME)
+}
+
+pub fn urllink_body(input: &Value) -> Result<Value, Failure> {
+    body(input, URL_LINK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn bodies() {
+        assert_eq!(scheme_body(&json!({"scheme": "weixin://dl/business/?t=x"})).unwrap(), json!({"scheme": "weixin://dl/business/?t=x"}));
+        assert_eq!(
+            urllink_body(&json!({"urlLink": "https://wxaurl.cn/x", "queryType": 1})).unwrap(),
+            json!({"url_link": "https://wxaurl.cn/x", "query_type": 1})
+        );
+        assert_eq!(urllink_body(&json!({"url_link": "u"})).unwrap(), json!({"url_link": "u"}));
+        assert!(scheme_body(&json!({})).is_err());
+        assert!(scheme_body(&json!({"scheme": "s", "queryType": 2})).is_err());
+        assert!(urllink_body(&json!({"scheme": "s"})).is_err());
+    }
+}
