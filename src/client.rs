@@ -190,12 +190,18 @@ impl Client {
     }
 
     /// `text` with the secret and the given tokens hidden.
-    pub fn redact(&self, text: &str, tokens: &[&str]) -> String {
-        let mut secrets: Vec<&str> = tokens.to_vec();
+    pub fn redact(&self, text: &str, tokens: &[String]) -> String {
+        let mut secrets: Vec<&str> = tokens.iter().map(String::as_str).collect();
         if let Auth::Managed { secret, .. } = &self.config.auth {
             secrets.push(secret);
         }
         redact::redact(text, &secrets)
+    }
+
+    /// The JSON of a `LinkError`, secrets and `tokens` hidden.
+    pub fn error_json(&self, error: &Error, tokens: &[String]) -> String {
+        let fields = error.fields(|text| self.redact(text, tokens));
+        serde_json::to_string(&fields).unwrap_or_else(|_| r#"{"code":"INTERNAL","message":"unserialisable error"}"#.to_owned())
     }
 }
 
@@ -328,6 +334,11 @@ mod tests {
     #[test]
     fn redact_hides_the_secret_and_tokens() {
         let client = wechat(json!({"appid": "wx1", "secret": "SECRET-VALUE"}));
-        assert_eq!(client.redact("SECRET-VALUE and TOKEN-1", &["TOKEN-1"]), "*** and ***");
+        assert_eq!(client.redact("SECRET-VALUE and TOKEN-1", &["TOKEN-1".to_owned()]), "*** and ***");
+        let error = Failure::Api { errcode: 40001, errmsg: "invalid credential TOKEN-1".into(), status: 200, log_id: None }
+            .at(Api::UrllinkGenerate);
+        let json = client.error_json(&error, &["TOKEN-1".to_owned()]);
+        assert!(!json.contains("TOKEN-1"), "{json}");
+        assert!(json.contains(r#""errmsg":"invalid credential ***""#), "{json}");
     }
 }

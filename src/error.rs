@@ -70,7 +70,7 @@ pub struct ErrorFields<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     errcode: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    errmsg: Option<&'a str>,
+    errmsg: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -138,10 +138,11 @@ impl Error {
         }
     }
 
-    pub fn fields(&self) -> ErrorFields<'_> {
+    /// The `LinkError` fields, with free text passed through `redact`.
+    pub fn fields(&self, redact: impl Fn(&str) -> String) -> ErrorFields<'_> {
         let mut fields = ErrorFields {
             code: self.code(),
-            message: self.message(),
+            message: redact(&self.message()),
             platform: self.api.platform(),
             api: self.api.name(),
             retryable: self.retryable(),
@@ -155,7 +156,7 @@ impl Error {
             Failure::InvalidArgument { field, .. } => fields.field = Some(field),
             Failure::Api { errcode, errmsg, status, log_id } => {
                 fields.errcode = Some(*errcode);
-                fields.errmsg = Some(errmsg);
+                fields.errmsg = Some(redact(errmsg));
                 fields.status = Some(*status);
                 fields.log_id = log_id.as_deref();
             }
@@ -178,7 +179,7 @@ mod tests {
     #[test]
     fn fields_of_an_api_error_name_the_meaning() {
         let err = api_error(Api::UrlschemeGenerate, 85079);
-        let fields = serde_json::to_value(err.fields()).unwrap();
+        let fields = serde_json::to_value(err.fields(str::to_owned)).unwrap();
         assert_eq!(fields["code"], "API_ERROR");
         assert_eq!(fields["platform"], "wechat");
         assert_eq!(fields["api"], "urlscheme.generate");
@@ -192,7 +193,7 @@ mod tests {
     fn invalid_argument_fields() {
         let err = Failure::invalid("jumpWxa.query", "too long").at(Api::UrlschemeGenerate);
         assert_eq!(
-            serde_json::to_value(err.fields()).unwrap(),
+            serde_json::to_value(err.fields(str::to_owned)).unwrap(),
             json!({
                 "code": "INVALID_ARGUMENT", "message": "jumpWxa.query: too long",
                 "platform": "wechat", "api": "urlscheme.generate", "retryable": false,
@@ -220,7 +221,7 @@ mod tests {
     fn douyin_log_id_is_kept() {
         let err = Failure::Api { errcode: 28001003, errmsg: "bad".into(), status: 200, log_id: Some("L1".into()) }
             .at(Api::DouyinV2UrlLinkGenerate);
-        let fields = serde_json::to_value(err.fields()).unwrap();
+        let fields = serde_json::to_value(err.fields(str::to_owned)).unwrap();
         assert_eq!(fields["logId"], "L1");
         assert_eq!(fields["platform"], "douyin");
     }

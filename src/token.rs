@@ -48,7 +48,11 @@ impl TokenCache {
 
     /// Whether a token from elsewhere (a shared store) may be adopted.
     pub fn may_adopt(&self, token: &Token, now_ms: f64) -> bool {
-        token.usable(now_ms) && self.rejected.as_deref() != Some(token.access_token.as_str())
+        token.usable(now_ms) && !self.was_rejected(&token.access_token)
+    }
+
+    pub fn was_rejected(&self, access_token: &str) -> bool {
+        self.rejected.as_deref() == Some(access_token)
     }
 
     pub fn keep(&mut self, token: Token) {
@@ -66,9 +70,6 @@ impl TokenCache {
         same
     }
 
-    pub fn clear(&mut self) {
-        self.current = None;
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,167 @@
+'use strict';
+// The JavaScript face of miniprogram-links: turns calls into JSON text for the
+// WebAssembly core and its answers back into objects and `LinkError`s.
+// Validation, requests, parsing and token logic all live in the core.
+
+const { Core } = require('./miniprogram_links.js');
+
+const OPTIONAL_FIELDS = ['field', 'errcode', 'errmsg', 'status', 'logId'];
+
+class LinkError extends Error {
+  constructor(fields) {
+    super(fields.message);
+    this.name = 'LinkError';
+    this.code = fields.code;
+    this.platform = fields.platform;
+    this.api = fields.api;
+    this.retryable = fields.retryable === true;
+    for (const name of OPTIONAL_FIELDS) {
+      if (fields[name] !== undefined) this[name] = fields[name];
+    }
+  }
+}
+
+// JSON cannot carry these values; markers let the core name the wrong type
+// instead of the value silently disappearing.
+function markNonJson(key, value) {
+  const raw = this[key];
+  if (raw instanceof Date) {
+    const ms = raw.getTime();
+    return { $type: 'Date', ms: Number.isNaN(ms) ? null : ms };
+  }
+  switch (typeof value) {
+    case 'function':
+      return { $type: 'function' };
+    case 'symbol':
+      return { $type: 'Symbol' };
+    case 'bigint':
+      return { $type: 'BigInt' };
+    case 'number':
+      if (Number.isNaN(value)) return { $type: 'NaN' };
+      if (!Number.isFinite(value)) return { $type: value > 0 ? 'Infinity' : '-Infinity' };
+      return value;
+    default:
+      return value;
+  }
+}
+
+function invalid(platform, api, field, message) {
+  return new LinkError({ code: 'INVALID_ARGUMENT', platform, api, retryable: false, field, message: `${field}: ${message}` });
+}
+
+// Circular references, throwing getters and revoked proxies make
+// JSON.stringify throw: that is the caller's argument being unreadable.
+function toJson(value, platform, api, field) {
+  try {
+    return JSON.stringify(value === undefined ? {} : value, markNonJson);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : 'it threw while being read';
+    throw invalid(platform, api, field, `cannot be read: ${reason}`);
+  }
+}
+
+function fromCore(thrown, platform, api) {
+  if (typeof thrown === 'string') return new LinkError(JSON.parse(thrown));
+  if (thrown instanceof LinkError) return thrown;
+  // Only a bug in the package gets here (a trap inside the WebAssembly module).
+  const reason = thrown instanceof Error ? thrown.message : String(thrown);
+  return new LinkError({ code: 'INTERNAL_ERROR', platform, api, retryable: false, message: `${api}: internal error: ${reason}` });
+}
+
+function defaultFetch() {
+  if (typeof process === 'object' && process.versions && process.versions.node) {
+    return require('./transport.cjs').nodeFetch;
+  }
+  return globalThis.fetch;
+}
+
+function createCore(kind, platform, options) {
+  if (options === null || typeof options !== 'object') {
+    throw invalid(platform, kind, 'options', 'must be an object');
+  }
+  let described;
+  let hooks;
+  try {
+    const store = options.tokenStore;
+    // Class instances keep their methods on the prototype, where JSON never looks.
+    const storeShape = store !== null && typeof store === 'object' ? { get: store.get, set: store.set } : store;
+    described = { ...options, tokenStore: storeShape };
+    hooks = {
+      fetch: options.fetch === undefined ? defaultFetch() : options.fetch,
+      accessToken: options.accessToken,
+      cloudbaseAccessToken: options.cloudbaseAccessToken,
+      tokenStore: store,
+    };
+  } catch (err) {
+    throw invalid(platform, kind, 'options', `cannot be read: ${err instanceof Error ? err.message : 'it threw'}`);
+  }
+  const text = toJson(described, platform, kind, 'options');
+  try {
+    return new Core(kind, text, hooks);
+  } catch (thrown) {
+    throw fromCore(thrown, platform, kind);
+  }
+}
+
+function method(core, platform, api) {
+  return function (request) {
+    try {
+      const text = toJson(request, platform, api, 'request');
+      return core.call(api, text).then(JSON.parse, (thrown) => {
+        throw fromCore(thrown, platform, api);
+      });
+    } catch (thrown) {
+      return Promise.reject(fromCore(thrown, platform, api));
+    }
+  };
+}
+
+function tokenMethod(core, platform, api) {
+  return function getAccessToken(request) {
+    try {
+      const text = toJson(request, platform, api, 'request');
+      return core.getAccessToken(text).then(JSON.parse, (thrown) => {
+        throw fromCore(thrown, platform, api);
+      });
+    } catch (thrown) {
+      return Promise.reject(fromCore(thrown, platform, api));
+    }
+  };
+}
+
+class WeChatClient {
+  constructor(options) {
+    const core = createCore('WeChatClient', 'wechat', options);
+    const call = (api) => method(core, 'wechat', api);
+    this.getAccessToken = tokenMethod(core, 'wechat', 'auth.getAccessToken');
+    this.urlscheme = Object.freeze({ generate: call('urlscheme.generate'), query: call('urlscheme.query') });
+    this.urllink = Object.freeze({ generate: call('urllink.generate'), query: call('urllink.query') });
+    this.shortlink = Object.freeze({ generate: call('shortlink.generate') });
+    this.plainScheme = function plainScheme(request) {
+      const text = toJson(request, 'wechat', 'plainScheme', 'request');
+      try {
+        return core.plainScheme(text);
+      } catch (thrown) {
+        throw fromCore(thrown, 'wechat', 'plainScheme');
+      }
+    };
+    Object.freeze(this);
+  }
+}
+
+class DouyinClient {
+  constructor(options) {
+    const core = createCore('DouyinClient', 'douyin', options);
+    const prefix = options.api === 'v2' ? 'douyin.v2.' : 'douyin.';
+    const call = (api) => method(core, 'douyin', api);
+    this.getAccessToken = tokenMethod(core, 'douyin', `${prefix}getAccessToken`);
+    this.urlLink = Object.freeze({
+      generate: call(`${prefix}urlLink.generate`),
+      queryInfo: call('douyin.v2.urlLink.queryInfo'),
+      queryQuota: call('douyin.v2.urlLink.queryQuota'),
+    });
+    Object.freeze(this);
+  }
+}
+
+module.exports = { WeChatClient, DouyinClient, LinkError };

@@ -1,0 +1,165 @@
+//! Everything that touches JavaScript: `fetch`, timers, the clock, and the
+//! caller's hooks (token functions, `tokenStore`). Nothing here panics: every
+//! JavaScript failure becomes a `Failure`.
+
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::Failure;
+use crate::http::HttpRequest;
+use crate::token::Token;
+
+#[wasm_bindgen]
+extern "C" {
+    type AbortController;
+    #[wasm_bindgen(catch, constructor)]
+    fn new() -> Result<AbortController, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &AbortController) -> JsValue;
+    #[wasm_bindgen(method)]
+    fn abort(this: &AbortController);
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+pub fn random() -> f64 {
+    js_sys::Math::random()
+}
+
+/// The text of a thrown JavaScript value, whatever was thrown.
+pub fn describe_thrown(value: &JsValue) -> String {
+    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+        let message = String::from(error.message());
+        let code = Reflect::get(error, &"code".into()).ok().and_then(|c| c.as_string());
+        return match code {
+            Some(code) if !message.contains(&code) => format!("{code}: {message}"),
+            _ => message,
+        };
+    }
+    value.as_string().unwrap_or_else(|| "a non-Error value was thrown".to_owned())
+}
+
+fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(target, &JsValue::from_str(key))
+}
+
+/// Awaits `value` whether it is a promise or a plain value (`Promise.resolve`).
+async fn settle(value: JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(Promise::resolve(&value)).await
+}
+
+pub async fn sleep(ms: f64) {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        set_timeout(&resolve, ms);
+    });
+    // A timer's promise never rejects.
+    let _ = JsFuture::from(promise).await;
+}
+
+fn init(request: &HttpRequest, signal: &JsValue) -> Result<Object, JsValue> {
+    let init = Object::new();
+    let headers = Object::new();
+    for (name, value) in &request.headers {
+        Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value))?;
+    }
+    Reflect::set(&init, &"method".into(), &request.method.as_str().into())?;
+    Reflect::set(&init, &"headers".into(), &headers)?;
+    if let Some(body) = &request.body {
+        Reflect::set(&init, &"body".into(), &JsValue::from_str(body))?;
+    }
+    Reflect::set(&init, &"signal".into(), signal)?;
+    Ok(init)
+}
+
+/// One attempt: `fetch(url, init)` then `response.text()`, aborted after `timeout_ms`.
+pub async fn send(fetch: &Function, request: &HttpRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
+    let network = |thrown: JsValue| Failure::Network { reason: describe_thrown(&thrown) };
+    let controller = AbortController::new().map_err(network)?;
+    let signal = controller.signal();
+    let init = init(request, &signal).map_err(network)?;
+    // The closure lives until the attempt ends, then is freed whether it ran or not.
+    let on_timeout = Closure::once(move || controller.abort());
+    let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), f64::from(timeout_ms));
+    let outcome = async {
+        let response = settle(fetch.call2(&JsValue::NULL, &JsValue::from_str(&request.url), &init)?).await?;
+        let status = get(&response, "status")?.as_f64().unwrap_or(0.0);
+        let text = get(&response, "text")?.dyn_into::<Function>()?;
+        let body = settle(text.call0(&response)?).await?;
+        Ok::<_, JsValue>((status, body.as_string().unwrap_or_default()))
+    }
+    .await;
+    clear_timeout(&timer);
+    drop(on_timeout);
+    let aborted = get(&signal, "aborted").ok().and_then(|a| a.as_bool()).unwrap_or(false);
+    match outcome {
+        Ok((status, body)) if (100.0..1000.0).contains(&status) => Ok((status as u16, body)),
+        Ok(_) => Err(Failure::Network { reason: "fetch resolved to something that is not a Response".into() }),
+        Err(_) if aborted => Err(Failure::Timeout { after_ms: timeout_ms }),
+        Err(thrown) => Err(network(thrown)),
+    }
+}
+
+/// A token from the caller's `accessToken` / `cloudbaseAccessToken` function.
+pub async fn call_token_function(function: &Function, option: &str) -> Result<String, Failure> {
+    let thrown = |value: JsValue| Failure::invalid(option, format!("the function failed: {}", describe_thrown(&value)));
+    let value = settle(function.call0(&JsValue::NULL).map_err(thrown)?).await.map_err(thrown)?;
+    match value.as_string() {
+        Some(token) if !token.is_empty() => Ok(token),
+        _ => Err(Failure::invalid(option, "the function must return (or resolve to) a non-empty string")),
+    }
+}
+
+/// The caller's shared token cache: `{ get(key), set(key, value) }`, sync or async.
+pub struct TokenStore {
+    store: JsValue,
+    get: Function,
+    set: Function,
+}
+
+impl TokenStore {
+    pub fn new(store: JsValue) -> Option<TokenStore> {
+        let get = get_fn(&store, "get")?;
+        let set = get_fn(&store, "set")?;
+        Some(TokenStore { store, get, set })
+    }
+
+    fn failure(method: &str, thrown: &JsValue) -> Failure {
+        Failure::Network { reason: format!("tokenStore.{method} failed: {}", describe_thrown(thrown)) }
+    }
+
+    /// The stored token; anything unreadable counts as none.
+    pub async fn get(&self, key: &str) -> Result<Option<Token>, Failure> {
+        let value = self.get.call1(&self.store, &JsValue::from_str(key)).map_err(|e| Self::failure("get", &e))?;
+        let value = settle(value).await.map_err(|e| Self::failure("get", &e))?;
+        Ok(serde_wasm_bindgen::from_value(value).ok())
+    }
+
+    pub async fn set(&self, key: &str, token: &Token) -> Result<(), Failure> {
+        let value = serde_wasm_bindgen::to_value(token).map_err(|e| Failure::Network { reason: e.to_string() })?;
+        let done = self.set.call2(&self.store, &JsValue::from_str(key), &value).map_err(|e| Self::failure("set", &e))?;
+        settle(done).await.map_err(|e| Self::failure("set", &e))?;
+        Ok(())
+    }
+}
+
+fn get_fn(target: &JsValue, key: &str) -> Option<Function> {
+    get(target, key).ok()?.dyn_into::<Function>().ok()
+}
+
+/// A function from the hooks object the JavaScript wrapper passes in.
+pub fn hook(hooks: &JsValue, name: &str) -> Option<Function> {
+    get_fn(hooks, name)
+}
+
+pub fn hook_value(hooks: &JsValue, name: &str) -> Option<JsValue> {
+    get(hooks, name).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}

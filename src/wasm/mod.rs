@@ -1,0 +1,105 @@
+//! The JavaScript boundary: the only `#[wasm_bindgen]` exports.
+//!
+//! Requests arrive as JSON text (see `input`), results leave as JSON text and
+//! errors as the JSON of `LinkError`'s fields; `pkg-template/index.cjs` turns
+//! those into objects and real `Error`s.
+
+mod js;
+mod session;
+
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::api::Api;
+use crate::client::Client;
+use crate::error::Failure;
+use crate::wechat::token;
+use session::Session;
+
+/// One `WeChatClient` or `DouyinClient`.
+#[wasm_bindgen(js_name = Core)]
+pub struct Core {
+    session: Rc<Session>,
+}
+
+fn now_seconds() -> i64 {
+    (js::now_ms() / 1000.0).floor() as i64
+}
+
+#[wasm_bindgen(js_class = Core)]
+impl Core {
+    /// `kind` is `WeChatClient` or `DouyinClient`; `options` the options' JSON;
+    /// `hooks` the functions JSON cannot carry (`fetch`, token functions, `tokenStore`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(kind: &str, options: &str, hooks: &JsValue) -> Result<Core, JsValue> {
+        let client_api = if kind == "DouyinClient" { Api::DouyinClient } else { Api::WechatClient };
+        let core = Client::new(client_api, options).map_err(|error| {
+            // No session yet: only the options' own secret needs hiding.
+            JsValue::from_str(&error_json_without_session(options, &error))
+        })?;
+        let session = Session::new(core, hooks).map_err(|failure| {
+            JsValue::from_str(&error_json_without_session(options, &failure.at(client_api)))
+        })?;
+        Ok(Core { session: Rc::new(session) })
+    }
+
+    /// Validates `request` for the API named `api`, sends it, and resolves to
+    /// the result's JSON; rejects with a `LinkError`'s JSON.
+    pub fn call(&self, api: &str, request: &str) -> Promise {
+        let session = Rc::clone(&self.session);
+        let prepared = match Api::from_name(api) {
+            Some(api) => session.core.prepare(api, request, now_seconds()),
+            None => Err(Failure::invalid("api", format!("unknown API {api:?}")).at(session.core.token_api())),
+        };
+        future_to_promise(async move {
+            let outcome = match prepared {
+                Ok(call) => Rc::clone(&session).run(call).await,
+                Err(error) => Err(error),
+            };
+            outcome
+                .map(|value| JsValue::from_str(&value.to_string()))
+                .map_err(|error| JsValue::from_str(&session.error_json(&error)))
+        })
+    }
+
+    /// `getAccessToken({ forceRefresh })`, resolving to `{accessToken, expiresIn}`'s JSON.
+    #[wasm_bindgen(js_name = getAccessToken)]
+    pub fn get_access_token(&self, request: &str) -> Promise {
+        let session = Rc::clone(&self.session);
+        let force = session.core.force_refresh(request);
+        future_to_promise(async move {
+            let outcome = match force {
+                Ok(force) => session.managed_token(force).await,
+                Err(error) => Err(error),
+            };
+            outcome
+                .map(|t| JsValue::from_str(&token::result(&t.access_token, t.expires_in(js::now_ms())).to_string()))
+                .map_err(|error| JsValue::from_str(&session.error_json(&error)))
+        })
+    }
+
+    /// The plaintext scheme, synchronously; throws a `LinkError`'s JSON.
+    #[wasm_bindgen(js_name = plainScheme)]
+    pub fn plain_scheme(&self, request: &str) -> Result<String, JsValue> {
+        self.session.core.plain_scheme(request).map_err(|error| JsValue::from_str(&self.session.error_json(&error)))
+    }
+}
+
+/// A constructor error: the options may hold a secret or token to hide.
+fn error_json_without_session(options: &str, error: &crate::error::Error) -> String {
+    let secrets: Vec<String> = serde_json::from_str::<serde_json::Value>(options)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .map(|map| {
+            ["secret", "accessToken", "cloudbaseAccessToken"]
+                .iter()
+                .filter_map(|k| map.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let fields = error.fields(|text| crate::redact::redact(text, &secrets.iter().map(String::as_str).collect::<Vec<_>>()));
+    serde_json::to_string(&fields).unwrap_or_default()
+}

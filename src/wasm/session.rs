@@ -1,0 +1,211 @@
+//! One client's life between calls: its token cache, the single refresh in
+//! flight, and the retry loop around every request.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise};
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::js::{self, TokenStore};
+use crate::api::Api;
+use crate::client::{Call, Client};
+use crate::config::{Auth, Source};
+use crate::error::{Class, Error, Failure};
+use crate::http::HttpRequest;
+use crate::retry;
+use crate::token::{Token, TokenCache};
+use crate::wechat::token::Grant;
+
+/// How many recently seen tokens are kept for hiding them in error messages.
+const REMEMBERED_TOKENS: usize = 16;
+
+/// A token refresh that concurrent callers share: `done` resolves when
+/// `outcome` is filled.
+#[derive(Clone)]
+struct Refresh {
+    done: Promise,
+    outcome: Rc<RefCell<Option<Result<Token, Error>>>>,
+}
+
+pub struct Session {
+    pub core: Client,
+    fetch: Function,
+    token_function: Option<Function>,
+    store: Option<TokenStore>,
+    cache: RefCell<TokenCache>,
+    refresh: RefCell<Option<Refresh>>,
+    seen_tokens: RefCell<Vec<String>>,
+}
+
+impl Session {
+    pub fn new(core: Client, hooks: &JsValue) -> Result<Session, Failure> {
+        let fetch = js::hook(hooks, "fetch").ok_or_else(|| Failure::invalid("fetch", "no fetch function is available"))?;
+        let token_function = match &core.config.auth {
+            Auth::Given(Source::Function) => Some(("accessToken", js::hook(hooks, "accessToken"))),
+            Auth::Cloudbase(Source::Function) => Some(("cloudbaseAccessToken", js::hook(hooks, "cloudbaseAccessToken"))),
+            _ => None,
+        };
+        let token_function = match token_function {
+            Some((option, None)) => return Err(Failure::invalid(option, "must be a function")),
+            Some((_, function)) => function,
+            None => None,
+        };
+        let store = match js::hook_value(hooks, "tokenStore") {
+            Some(store) if core.config.token_store => {
+                Some(TokenStore::new(store).ok_or_else(|| Failure::invalid("tokenStore", "needs get and set functions"))?)
+            }
+            _ => None,
+        };
+        Ok(Session {
+            core,
+            fetch,
+            token_function,
+            store,
+            cache: RefCell::default(),
+            refresh: RefCell::default(),
+            seen_tokens: RefCell::default(),
+        })
+    }
+
+    pub fn error_json(&self, error: &Error) -> String {
+        self.core.error_json(error, &self.seen_tokens.borrow())
+    }
+
+    fn remember(&self, token: &str) {
+        let mut seen = self.seen_tokens.borrow_mut();
+        if !seen.iter().any(|t| t == token) {
+            if seen.len() >= REMEMBERED_TOKENS {
+                seen.remove(0);
+            }
+            seen.push(token.to_owned());
+        }
+    }
+
+    /// Sends `request` and reads the answer with `parse`, retrying transient
+    /// failures up to `retries` times with jittered exponential pauses.
+    async fn exchange<T>(
+        &self,
+        api: Api,
+        request: &HttpRequest,
+        parse: impl Fn(u16, &str) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut attempt = 0;
+        loop {
+            let outcome = match js::send(&self.fetch, request, self.core.config.timeout_ms).await {
+                Ok((status, body)) => parse(status, &body),
+                Err(failure) => Err(failure.at(api)),
+            };
+            match outcome {
+                Err(error) if error.retryable() && attempt < self.core.config.retries => {
+                    js::sleep(retry::pause_ms(attempt, js::random())).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// A link call: credential, request, answer; one fresh token and one more try
+    /// if the platform rejects a token the package manages.
+    pub async fn run(self: Rc<Self>, call: Call) -> Result<Value, Error> {
+        let mut may_renew = matches!(self.core.config.auth, Auth::Managed { .. });
+        loop {
+            let token = self.credential().await.map_err(|failure| failure.at(call.api))?;
+            let request = self.core.request(&call, token.as_deref())?;
+            let outcome = self.exchange(call.api, &request, |status, body| self.core.parse(&call, status, body)).await;
+            match (outcome, token) {
+                (Err(error), Some(token)) if may_renew && error.class() == Class::TokenRejected => {
+                    may_renew = false;
+                    self.cache.borrow_mut().reject(&token);
+                }
+                (outcome, _) => return outcome,
+            }
+        }
+    }
+
+    /// What authenticates a link call, per the options.
+    async fn credential(self: &Rc<Self>) -> Result<Option<String>, Failure> {
+        let token = match &self.core.config.auth {
+            Auth::OpenApiService => return Ok(None),
+            Auth::Managed { .. } => self.managed_token(false).await.map_err(|error| error.failure)?.access_token,
+            Auth::Given(Source::Fixed(token)) | Auth::Cloudbase(Source::Fixed(token)) => token.clone(),
+            Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function) => {
+                let option = if matches!(self.core.config.auth, Auth::Given(_)) { "accessToken" } else { "cloudbaseAccessToken" };
+                match &self.token_function {
+                    Some(function) => js::call_token_function(function, option).await?,
+                    None => return Err(Failure::invalid(option, "must be a function")),
+                }
+            }
+        };
+        self.remember(&token);
+        Ok(Some(token))
+    }
+
+    /// The cached token, or a new one; concurrent callers share one refresh.
+    pub async fn managed_token(self: &Rc<Self>, force: bool) -> Result<Token, Error> {
+        if !force {
+            if let Some(token) = self.cache.borrow().usable(js::now_ms()) {
+                return Ok(token.clone());
+            }
+        }
+        let pending = self.refresh.borrow().clone();
+        let refresh = match pending {
+            Some(refresh) => refresh,
+            None => self.start_refresh(force),
+        };
+        // `done` only ever resolves; the outcome is in the shared slot.
+        let _ = JsFuture::from(refresh.done.clone()).await;
+        let outcome = refresh.outcome.borrow().clone();
+        outcome.unwrap_or_else(|| Err(Failure::Network { reason: "token refresh ended without a result".into() }.at(self.core.token_api())))
+    }
+
+    fn start_refresh(self: &Rc<Self>, force: bool) -> Refresh {
+        let outcome = Rc::new(RefCell::new(None));
+        let session = Rc::clone(self);
+        let slot = Rc::clone(&outcome);
+        let done = future_to_promise(async move {
+            let result = session.new_token(force).await;
+            *slot.borrow_mut() = Some(result);
+            session.refresh.borrow_mut().take();
+            Ok(JsValue::UNDEFINED)
+        });
+        let refresh = Refresh { done, outcome };
+        *self.refresh.borrow_mut() = Some(refresh.clone());
+        refresh
+    }
+
+    async fn grant(&self, force_refresh: bool) -> Result<Grant, Error> {
+        let request = self.core.token_request(force_refresh)?;
+        self.exchange(self.core.token_api(), &request, |status, body| self.core.parse_token(status, body)).await
+    }
+
+    /// Adopts a token another instance put in the shared store, else asks the platform.
+    async fn new_token(&self, force: bool) -> Result<Token, Error> {
+        let api = self.core.token_api();
+        let key = self.core.store_key();
+        if let (Some(store), false) = (&self.store, force) {
+            let stored = store.get(&key).await.map_err(|f| f.at(api))?;
+            if let Some(token) = stored.filter(|t| self.cache.borrow().may_adopt(t, js::now_ms())) {
+                self.remember(&token.access_token);
+                self.cache.borrow_mut().keep(token.clone());
+                return Ok(token);
+            }
+        }
+        let mut grant = self.grant(force).await?;
+        // The stable endpoint hands back the same token until it rotates; force a
+        // new one only when that is the very token the platform just rejected.
+        if !force && self.core.uses_stable_token() && self.cache.borrow().was_rejected(&grant.access_token) {
+            grant = self.grant(true).await?;
+        }
+        self.remember(&grant.access_token);
+        let token = Token::granted(grant.access_token, grant.expires_in, js::now_ms());
+        self.cache.borrow_mut().keep(token.clone());
+        if let Some(store) = &self.store {
+            store.set(&key, &token).await.map_err(|f| f.at(api))?;
+        }
+        Ok(token)
+    }
+}
