@@ -127,3 +127,31 @@ export function assertNoSecrets(err, secrets) {
 export function requestsTo(emu, path) {
   return emu.requests.filter((r) => r.path === path);
 }
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Waits until the wall clock is at least `marginMs` away from the next whole
+ * second, so that a test computing `inFuture(61)` and the client validating it
+ * see the same Unix second. Bounded: waits at most one second.
+ */
+export async function awayFromSecondEdge(marginMs = 200) {
+  const into = Date.now() % 1000;
+  if (into > 1000 - marginMs) await sleep(1000 - into + 20);
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on (bound, then closed). */
+export async function closedPort() {
+  const net = require('node:net');
+  const server = net.createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -143,7 +143,7 @@ impl<'a> Object<'a> {
         match self.number(key)? {
             None => Ok(None),
             Some(n) => whole(n).map(Some).ok_or_else(|| {
-                Failure::invalid(self.field(key), format!("must be a whole number, got {n}"))
+                Failure::invalid(self.field(key), format!("must be a whole number, got {}", number_text(n)))
             }),
         }
     }
@@ -175,6 +175,14 @@ impl<'a> Object<'a> {
 pub fn whole(n: f64) -> Option<i64> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     (n.fract() == 0.0 && n.abs() <= MAX_SAFE).then_some(n as i64)
+}
+
+/// A number for a message, without pulling float formatting into the module.
+pub fn number_text(n: f64) -> String {
+    match whole(n) {
+        Some(i) => i.to_string(),
+        None => serde_json::Number::from_f64(n).map_or_else(|| "a non-finite number".to_owned(), |n| n.to_string()),
+    }
 }
 
 /// The known key closest to a misspelt one, if any is close enough to be a typo.

@@ -2,7 +2,7 @@
 //! that has the rule.
 
 use crate::error::Failure;
-use crate::input::{whole, Instant};
+use crate::input::{number_text, whole, Instant};
 
 /// 003 (newer than 002's 128): `query` of a scheme, a URL Link and `cloud_base`.
 pub const QUERY_MAX_CHARS: usize = 1024;
@@ -47,6 +47,15 @@ pub fn path(field: &str, value: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A character for a message: itself if printable, else its code point.
+fn show_char(c: char) -> String {
+    if c.is_ascii_graphic() {
+        format!("`{c}`")
+    } else {
+        format!("U+{:04X}", u32::from(c))
+    }
+}
+
 fn chars_within(field: &str, value: &str, max: usize, allowed: fn(char) -> bool) -> Result<(), Failure> {
     let count = value.chars().count();
     if count > max {
@@ -55,7 +64,7 @@ fn chars_within(field: &str, value: &str, max: usize, allowed: fn(char) -> bool)
     if let Some(bad) = value.chars().find(|c| !allowed(*c)) {
         return Err(Failure::invalid(
             field,
-            format!("contains {bad:?}, which the platform does not accept (allowed: 0-9 a-z A-Z and !#$&'()*+,/:;=?@-._~%)"),
+            format!("contains {}, which the platform does not accept (allowed: 0-9 a-z A-Z and !#$&'()*+,/:;=?@-._~%)", show_char(bad)),
         ));
     }
     Ok(())
@@ -89,7 +98,7 @@ pub fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), Failure>
     if allowed.contains(&value) {
         return Ok(());
     }
-    Err(Failure::invalid(field, format!("must be one of {}, got {value:?}", allowed.join(", "))))
+    Err(Failure::invalid(field, format!("must be one of {}, got `{value}`", allowed.join(", "))))
 }
 
 pub fn env_version(field: &str, value: &str) -> Result<(), Failure> {
@@ -112,10 +121,10 @@ fn unix_seconds(field: &str, at: Instant) -> Result<i64, Failure> {
     if seconds.abs() >= LOOKS_LIKE_MILLISECONDS {
         return Err(Failure::invalid(
             field,
-            format!("{seconds} looks like milliseconds: pass Unix seconds (Math.floor(ms / 1000)) or a Date"),
+            format!("{} looks like milliseconds: pass Unix seconds (Math.floor(ms / 1000)) or a Date", number_text(seconds)),
         ));
     }
-    whole(seconds).ok_or_else(|| Failure::invalid(field, format!("must be whole Unix seconds, got {seconds}")))
+    whole(seconds).ok_or_else(|| Failure::invalid(field, format!("must be whole Unix seconds, got {}", number_text(seconds))))
 }
 
 fn within(field: &str, at: Instant, now: i64, min_lead: i64, max_lead: i64, window: &str) -> Result<i64, Failure> {

@@ -140,7 +140,14 @@ impl TokenStore {
     pub async fn get(&self, key: &str) -> Result<Option<Token>, Failure> {
         let value = self.get.call1(&self.store, &JsValue::from_str(key)).map_err(|e| Self::failure("get", &e))?;
         let value = settle(value).await.map_err(|e| Self::failure("get", &e))?;
-        Ok(serde_wasm_bindgen::from_value(value).ok())
+        // Read by hand: serde's type-error messages would link float formatting
+        // (~20 KB) into the module for three fields.
+        let text = |key| get(&value, key).ok().and_then(|v| v.as_string());
+        let number = |key| get(&value, key).ok().and_then(|v| v.as_f64());
+        Ok(match (text("accessToken"), number("expiresAt"), number("refreshAt")) {
+            (Some(access_token), Some(expires_at), Some(refresh_at)) => Some(Token { access_token, expires_at, refresh_at }),
+            _ => None,
+        })
     }
 
     pub async fn set(&self, key: &str, token: &Token) -> Result<(), Failure> {

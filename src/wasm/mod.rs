@@ -52,7 +52,7 @@ impl Core {
         let session = Rc::clone(&self.session);
         let prepared = match Api::from_name(api) {
             Some(api) => session.core.prepare(api, request, now_seconds()),
-            None => Err(Failure::invalid("api", format!("unknown API {api:?}")).at(session.core.token_api())),
+            None => Err(Failure::invalid("api", format!("unknown API `{api}`")).at(session.core.token_api())),
         };
         future_to_promise(async move {
             let outcome = match prepared {
