@@ -3,7 +3,23 @@
 // WebAssembly core and its answers back into objects and `LinkError`s.
 // Validation, requests, parsing and token logic all live in the core.
 
-const { Core } = require('./miniprogram_links.js');
+const bindings = require('./miniprogram_links.js');
+
+// A trap (a Rust panic: a bug) leaves the WebAssembly instance unusable. The
+// glue can re-instantiate it; every client then rebuilds its core from its
+// options on its next call. `instance` counts the re-instantiations.
+let instance = 0;
+
+function isTrap(thrown) {
+  return thrown instanceof WebAssembly.RuntimeError;
+}
+
+function recoverFrom(thrown) {
+  if (isTrap(thrown) && typeof bindings.__wbg_reset_state === 'function') {
+    bindings.__wbg_reset_state();
+    instance += 1;
+  }
+}
 
 const OPTIONAL_FIELDS = ['field', 'errcode', 'errmsg', 'status', 'logId'];
 
@@ -64,6 +80,7 @@ function fromCore(thrown, platform, api) {
   if (typeof thrown === 'string') return new LinkError(JSON.parse(thrown));
   if (thrown instanceof LinkError) return thrown;
   // Only a bug in the package gets here (a trap inside the WebAssembly module).
+  recoverFrom(thrown);
   const reason = thrown instanceof Error ? thrown.message : String(thrown);
   return new LinkError({ code: 'INTERNAL_ERROR', platform, api, retryable: false, message: `${api}: internal error: ${reason}` });
 }
@@ -84,7 +101,7 @@ function createCore(kind, platform, options) {
   try {
     const store = options.tokenStore;
     // Class instances keep their methods on the prototype, where JSON never looks.
-    const storeShape = store !== null && typeof store === 'object' ? { get: store.get, set: store.set } : store;
+    const storeShape = store !== null && typeof store === 'object' ? { get: store.get, set: store.set, lock: store.lock } : store;
     described = { ...options, tokenStore: storeShape };
     hooks = {
       fetch: options.fetch === undefined ? defaultFetch() : options.fetch,
@@ -96,18 +113,30 @@ function createCore(kind, platform, options) {
     throw invalid(platform, kind, 'options', `cannot be read: ${err instanceof Error ? err.message : 'it threw'}`);
   }
   const text = toJson(described, platform, kind, 'options');
-  try {
-    return new Core(kind, text, hooks);
-  } catch (thrown) {
-    throw fromCore(thrown, platform, kind);
-  }
+  const build = () => {
+    try {
+      return new bindings.Core(kind, text, hooks);
+    } catch (thrown) {
+      throw fromCore(thrown, platform, kind);
+    }
+  };
+  let core = build();
+  let builtFor = instance;
+  // The client's core, rebuilt if the module was re-instantiated since.
+  return function current() {
+    if (builtFor !== instance) {
+      core = build();
+      builtFor = instance;
+    }
+    return core;
+  };
 }
 
 function method(core, platform, api) {
   return function (request) {
     try {
       const text = toJson(request, platform, api, 'request');
-      return core.call(api, text).then(JSON.parse, (thrown) => {
+      return core().call(api, text).then(JSON.parse, (thrown) => {
         throw fromCore(thrown, platform, api);
       });
     } catch (thrown) {
@@ -120,7 +149,7 @@ function tokenMethod(core, platform, api) {
   return function getAccessToken(request) {
     try {
       const text = toJson(request, platform, api, 'request');
-      return core.getAccessToken(text).then(JSON.parse, (thrown) => {
+      return core().getAccessToken(text).then(JSON.parse, (thrown) => {
         throw fromCore(thrown, platform, api);
       });
     } catch (thrown) {
@@ -140,11 +169,21 @@ class WeChatClient {
     this.plainScheme = function plainScheme(request) {
       const text = toJson(request, 'wechat', 'plainScheme', 'request');
       try {
-        return core.plainScheme(text);
+        return core().plainScheme(text);
       } catch (thrown) {
         throw fromCore(thrown, 'wechat', 'plainScheme');
       }
     };
+    if (typeof bindings.Core.prototype.panicForTests === 'function') {
+      // Test builds only (cargo feature panic-probe): traps the instance.
+      this.panicForTests = () => {
+        try {
+          core().panicForTests();
+        } catch (thrown) {
+          throw fromCore(thrown, 'wechat', 'panicForTests');
+        }
+      };
+    }
     Object.freeze(this);
   }
 }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::api::Api;
-use crate::config::{Auth, Config, Flavor};
+use crate::config::{Auth, Config, Flavor, Source};
 use crate::douyin::{self, urllink as dy, Generation};
 use crate::error::{Error, Failure};
 use crate::http::HttpRequest;
@@ -192,8 +192,10 @@ impl Client {
     /// `text` with the secret and the given tokens hidden.
     pub fn redact(&self, text: &str, tokens: &[String]) -> String {
         let mut secrets: Vec<&str> = tokens.iter().map(String::as_str).collect();
-        if let Auth::Managed { secret, .. } = &self.config.auth {
-            secrets.push(secret);
+        match &self.config.auth {
+            Auth::Managed { secret, .. } => secrets.push(secret),
+            Auth::Given(Source::Fixed(token)) | Auth::Cloudbase(Source::Fixed(token)) => secrets.push(token),
+            _ => {}
         }
         redact::redact(text, &secrets)
     }
@@ -329,6 +331,13 @@ mod tests {
             wechat(json!({"appid": "wx1", "accessToken": "t"})).plain_scheme(r#"{"path":"p"}"#),
             Ok("weixin://dl/business/?appid=wx1&path=p".into())
         );
+    }
+
+    #[test]
+    fn a_fixed_access_token_is_hidden_before_first_use() {
+        let client = wechat(json!({"appid": "wx1", "accessToken": "FIXED-TOKEN-1"}));
+        let error = client.prepare(Api::UrlschemeGenerate, r#"{"jumpWxa":{"envVersion":"FIXED-TOKEN-1"}}"#, NOW).unwrap_err();
+        assert!(!client.error_json(&error, &[]).contains("FIXED-TOKEN-1"));
     }
 
     #[test]

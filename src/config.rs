@@ -27,6 +27,7 @@ const WECHAT_KEYS: [Key; 11] = [
 ];
 const DOUYIN_KEYS: [Key; 9] = [APPID, SECRET, ACCESS_TOKEN, API, BASE_URL, FETCH, TIMEOUT_MS, RETRIES, TOKEN_STORE];
 const STORE_METHODS: [Key; 2] = [key("get"), key("set")];
+const STORE_LOCK: Key = key("lock");
 
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 const DEFAULT_RETRIES: u32 = 2;
@@ -203,11 +204,16 @@ impl Config {
         let token_store = match obj.raw(TOKEN_STORE) {
             None => false,
             Some(_) => {
-                let store = obj.object(TOKEN_STORE, &STORE_METHODS)?;
+                let [get, set] = STORE_METHODS;
+                let store = obj.object(TOKEN_STORE, &[get, set, STORE_LOCK])?;
                 for method in STORE_METHODS {
                     if !is_function(store.as_ref().and_then(|s| s.raw(method))) {
                         return Err(Failure::invalid(format!("tokenStore.{}", method.camel), "must be a function"));
                     }
+                }
+                let lock = store.as_ref().and_then(|s| s.raw(STORE_LOCK));
+                if lock.is_some() && !is_function(lock) {
+                    return Err(Failure::invalid("tokenStore.lock", "must be a function when given"));
                 }
                 if !matches!(auth, Auth::Managed { .. }) {
                     return Err(Failure::invalid(TOKEN_STORE.camel, "is used only when the package fetches the token (appid + secret)"));

@@ -22,8 +22,9 @@ pub enum Failure {
     InvalidArgument { field: String, reason: String },
     /// The platform answered with an error code (WeChat `errcode`, Douyin `err_no`).
     Api { errcode: i64, errmsg: String, status: u16, log_id: Option<String> },
-    /// A non-2xx status, or a body that is not the JSON the API documents.
-    Http { status: u16, reason: String },
+    /// A non-2xx status, or a body that is not the JSON the API documents;
+    /// `body` keeps the start of what came instead, for the message.
+    Http { status: u16, reason: String, body: String },
     /// `fetch` threw (connection refused, reset, DNS, ...).
     Network { reason: String },
     /// No answer within `timeoutMs`; the request was aborted.
@@ -56,6 +57,16 @@ pub struct Error {
     pub failure: Failure,
 }
 
+/// Most of a body worth quoting in a message.
+fn excerpt(body: &str) -> String {
+    const MAX: usize = 120;
+    let mut cut: String = body.chars().take(MAX).collect();
+    if cut.len() < body.len() {
+        cut.push('…');
+    }
+    cut
+}
+
 /// The fields of a JavaScript `LinkError`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,6 +91,10 @@ pub struct ErrorFields<'a> {
 impl Failure {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Failure::InvalidArgument { field: field.into(), reason: reason.into() }
+    }
+
+    pub fn http(status: u16, reason: impl Into<String>) -> Self {
+        Failure::Http { status, reason: reason.into(), body: String::new() }
     }
 
     pub fn at(self, api: Api) -> Error {
@@ -122,16 +137,21 @@ impl Error {
         self.class() == Class::Transient
     }
 
-    pub fn message(&self) -> String {
+    /// The message, with free text from outside (bodies, platform text) passed
+    /// through `redact` before anything is cut short.
+    pub fn message(&self, redact: impl Fn(&str) -> String) -> String {
         let api = self.api.name();
         match &self.failure {
-            Failure::InvalidArgument { field, reason } => format!("{field}: {reason}"),
+            Failure::InvalidArgument { field, reason } => format!("{field}: {}", redact(reason)),
             Failure::Api { errcode, errmsg, .. } => match self.documented() {
-                Some(d) => format!("{api} failed with {errcode}: {} (platform said: {errmsg})", d.meaning),
-                None => format!("{api} failed with undocumented code {errcode} (platform said: {errmsg})"),
+                Some(d) => format!("{api} failed with {errcode}: {} (platform said: {})", d.meaning, redact(errmsg)),
+                None => format!("{api} failed with undocumented code {errcode} (platform said: {})", redact(errmsg)),
             },
-            Failure::Http { status, reason } => format!("{api} failed: HTTP {status}, {reason}"),
-            Failure::Network { reason } => format!("{api} failed: network error: {reason}"),
+            Failure::Http { status, reason, body } if !body.is_empty() => {
+                format!("{api} failed: HTTP {status}, {reason}: {}", excerpt(&redact(body)))
+            }
+            Failure::Http { status, reason, .. } => format!("{api} failed: HTTP {status}, {reason}"),
+            Failure::Network { reason } => format!("{api} failed: network error: {}", redact(reason)),
             Failure::Timeout { after_ms } => {
                 format!("{api} failed: no answer within {after_ms} ms, request aborted")
             }
@@ -142,7 +162,7 @@ impl Error {
     pub fn fields(&self, redact: impl Fn(&str) -> String) -> ErrorFields<'_> {
         let mut fields = ErrorFields {
             code: self.code(),
-            message: redact(&self.message()),
+            message: self.message(&redact),
             platform: self.api.platform(),
             api: self.api.name(),
             retryable: self.retryable(),
@@ -210,11 +230,21 @@ mod tests {
         assert!(!api_error(Api::UrllinkGenerate, 45009).retryable());
         assert!(!api_error(Api::DouyinUrlLinkGenerate, 12021).retryable());
         assert!(!api_error(Api::UrllinkGenerate, 99999).retryable());
-        let http = |status| Failure::Http { status, reason: String::new() }.at(Api::UrllinkGenerate);
+        let http = |status| Failure::http(status, "").at(Api::UrllinkGenerate);
         assert!(http(502).retryable());
         assert!(!http(404).retryable());
         assert!(Failure::Network { reason: String::new() }.at(Api::WechatToken).retryable());
         assert!(Failure::Timeout { after_ms: 5 }.at(Api::WechatToken).retryable());
+    }
+
+    #[test]
+    fn a_body_is_redacted_before_it_is_cut() {
+        let token = "T".repeat(200);
+        let err = Failure::Http { status: 502, reason: "not JSON".into(), body: format!("<p>{token}</p>") }.at(Api::UrllinkGenerate);
+        let message = err.message(|text| text.replace(&token, "***"));
+        assert_eq!(message, "urllink.generate failed: HTTP 502, not JSON: <p>***</p>");
+        let long = Failure::Http { status: 502, reason: "r".into(), body: "x".repeat(500) }.at(Api::UrllinkGenerate);
+        assert!(long.message(str::to_owned).ends_with('…'));
     }
 
     #[test]

@@ -118,8 +118,13 @@ impl<'a> Object<'a> {
         }
     }
 
+    /// A string that must be given and not be empty.
     pub fn required_string(&self, key: Key) -> Result<&'a str, Failure> {
-        self.string(key)?.ok_or_else(|| Failure::invalid(self.field(key), "is required"))
+        match self.string(key)? {
+            None => Err(Failure::invalid(self.field(key), "is required")),
+            Some("") => Err(Failure::invalid(self.field(key), "must not be empty")),
+            Some(s) => Ok(s),
+        }
     }
 
     pub fn bool(&self, key: Key) -> Result<Option<bool>, Failure> {

@@ -72,6 +72,23 @@ impl TokenCache {
 
 }
 
+/// Sharing one token among instances through a `tokenStore` with a lock.
+pub mod store {
+    use crate::config::Config;
+
+    /// How often a waiting instance looks for the token the lock holder stores.
+    pub const POLL_MS: f64 = 50.0;
+    /// Lock lifetimes to wait through before fetching without the lock.
+    pub const LOCK_ROUNDS: u32 = 3;
+
+    /// Long enough for the holder's token request with all its retries; short
+    /// enough that a crashed holder does not stall the others for long.
+    pub fn lock_ttl_ms(config: &Config) -> f64 {
+        let attempts = f64::from(config.retries + 1);
+        (f64::from(config.timeout_ms) * attempts + 2_000.0).min(60_000.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +131,14 @@ mod tests {
         cache.reject("STALE");
         assert!(!cache.may_adopt(&stale, NOW));
         assert!(cache.may_adopt(&Token::granted("FRESH".into(), 7200.0, NOW), NOW));
+    }
+
+    #[test]
+    fn lock_ttl_covers_every_attempt() {
+        let config = crate::config::Config::read(crate::api::Api::WechatClient, r#"{"appid":"a","secret":"s","timeoutMs":1000,"retries":2}"#).unwrap();
+        assert_eq!(store::lock_ttl_ms(&config), 5_000.0);
+        let slow = crate::config::Config::read(crate::api::Api::WechatClient, r#"{"appid":"a","secret":"s","timeoutMs":100000}"#).unwrap();
+        assert_eq!(store::lock_ttl_ms(&slow), 60_000.0);
     }
 
     #[test]

@@ -85,9 +85,6 @@ pub fn douyin_query(field: &str, value: &str) -> Result<(), Failure> {
 
 pub fn page_url(field: &str, value: &str) -> Result<(), Failure> {
     let count = value.chars().count();
-    if value.is_empty() {
-        return Err(Failure::invalid(field, "is required"));
-    }
     if count > PAGE_URL_MAX_CHARS {
         return Err(Failure::invalid(field, format!("is {count} characters long, at most {PAGE_URL_MAX_CHARS} are allowed")));
     }
@@ -192,7 +189,6 @@ mod tests {
 
     #[test]
     fn page_url_bounds() {
-        assert!(page_url("pageUrl", "").is_err());
         assert!(page_url("pageUrl", &"p".repeat(PAGE_URL_MAX_CHARS)).is_ok());
         assert!(page_url("pageUrl", &"p".repeat(PAGE_URL_MAX_CHARS + 1)).is_err());
         assert!(page_url("pageUrl", "pages/a?x=1").is_ok());

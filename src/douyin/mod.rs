@@ -35,9 +35,9 @@ pub fn parse_v1(status: u16, body: &str, result: &str) -> Result<Map<String, Val
         return Err(Failure::Api { errcode: err_no, errmsg: text(&map, "err_tips"), status, log_id: None });
     }
     if !(200..300).contains(&status) {
-        return Err(Failure::Http { status, reason: "the platform answered with an error status".into() });
+        return Err(http::error_status(status));
     }
-    http::required_string(&map, result, status)?;
+    http::required(&map, result, status)?;
     Ok(map)
 }
 
@@ -50,13 +50,13 @@ pub fn parse_v2(status: u16, body: &str, result: Option<&str>) -> Result<Value, 
         return Err(Failure::Api { errcode: err_no, errmsg: text(&map, "err_msg"), status, log_id });
     }
     if !(200..300).contains(&status) {
-        return Err(Failure::Http { status, reason: "the platform answered with an error status".into() });
+        return Err(http::error_status(status));
     }
     let Some(Value::Object(mut data)) = map.get("data").cloned() else {
-        return Err(Failure::Http { status, reason: "the answer has no `data`".into() });
+        return Err(Failure::http(status, "the answer has no `data`"));
     };
     if let Some(result) = result {
-        http::required_string(&data, result, status)?;
+        http::required(&data, result, status)?;
     }
     if let Some(log_id) = log_id {
         data.insert("log_id".into(), log_id.into());

@@ -27,7 +27,7 @@ fn grant_from(data: Option<&Value>, status: u16) -> Result<Grant, Failure> {
     let expires_in = data.and_then(|d| d.get("expires_in")).and_then(Value::as_f64);
     match (token, expires_in) {
         (Some(token), Some(expires_in)) => Ok(Grant { access_token: token.to_owned(), expires_in }),
-        _ => Err(Failure::Http { status, reason: "the answer has no `data.access_token` and `data.expires_in`".into() }),
+        _ => Err(Failure::http(status, "the answer has no `data.access_token` and `data.expires_in`")),
     }
 }
 
@@ -48,7 +48,7 @@ pub fn grant(generation: Generation, status: u16, body: &str) -> Result<Grant, F
         return Err(Failure::Api { errcode, errmsg, status, log_id: None });
     }
     if !(200..300).contains(&status) {
-        return Err(Failure::Http { status, reason: "the platform answered with an error status".into() });
+        return Err(http::error_status(status));
     }
     grant_from(map.get("data"), status)
 }

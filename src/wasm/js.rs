@@ -118,18 +118,35 @@ pub async fn call_token_function(function: &Function, option: &str) -> Result<St
     }
 }
 
-/// The caller's shared token cache: `{ get(key), set(key, value) }`, sync or async.
+/// The caller's shared token cache: `{ get(key), set(key, value), lock?(key, ttlMs) }`,
+/// each sync or async. `lock` resolves to a release function, or to nothing
+/// while another instance holds the lock.
 pub struct TokenStore {
     store: JsValue,
     get: Function,
     set: Function,
+    lock: Option<Function>,
+}
+
+pub enum Lock {
+    Unsupported,
+    Busy,
+    Acquired(Function),
+}
+
+/// Calls a lock's release function; a failure only shortens nobody's wait.
+pub async fn release(release: &Function) {
+    if let Ok(done) = release.call0(&JsValue::NULL) {
+        let _ = settle(done).await;
+    }
 }
 
 impl TokenStore {
     pub fn new(store: JsValue) -> Option<TokenStore> {
         let get = get_fn(&store, "get")?;
         let set = get_fn(&store, "set")?;
-        Some(TokenStore { store, get, set })
+        let lock = get_fn(&store, "lock");
+        Some(TokenStore { store, get, set, lock })
     }
 
     fn failure(method: &str, thrown: &JsValue) -> Failure {
@@ -147,6 +164,18 @@ impl TokenStore {
         Ok(match (text("accessToken"), number("expiresAt"), number("refreshAt")) {
             (Some(access_token), Some(expires_at), Some(refresh_at)) => Some(Token { access_token, expires_at, refresh_at }),
             _ => None,
+        })
+    }
+
+    pub async fn lock(&self, key: &str, ttl_ms: f64) -> Result<Lock, Failure> {
+        let Some(lock) = &self.lock else {
+            return Ok(Lock::Unsupported);
+        };
+        let held = lock.call2(&self.store, &JsValue::from_str(key), &JsValue::from_f64(ttl_ms));
+        let held = settle(held.map_err(|e| Self::failure("lock", &e))?).await.map_err(|e| Self::failure("lock", &e))?;
+        Ok(match held.dyn_into::<Function>() {
+            Ok(release) => Lock::Acquired(release),
+            Err(_) => Lock::Busy,
         })
     }
 

@@ -88,6 +88,17 @@ impl Core {
     }
 }
 
+#[cfg(feature = "panic-probe")]
+#[wasm_bindgen(js_class = Core)]
+impl Core {
+    /// Traps the instance, as a bug would; only in test builds.
+    #[wasm_bindgen(js_name = panicForTests)]
+    #[allow(clippy::panic)]
+    pub fn panic_for_tests(&self) {
+        panic!("panicForTests");
+    }
+}
+
 /// A constructor error: the options may hold a secret or token to hide.
 fn error_json_without_session(options: &str, error: &crate::error::Error) -> String {
     let secrets: Vec<String> = serde_json::from_str::<serde_json::Value>(options)

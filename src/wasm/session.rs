@@ -9,7 +9,8 @@ use serde_json::Value;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::js::{self, TokenStore};
+use super::js::{self, Lock, TokenStore};
+use crate::token::store;
 use crate::api::Api;
 use crate::client::{Call, Client};
 use crate::config::{Auth, Source};
@@ -18,6 +19,13 @@ use crate::http::HttpRequest;
 use crate::retry;
 use crate::token::{Token, TokenCache};
 use crate::wechat::token::Grant;
+
+/// The outcome of waiting for the store's refresh lock.
+enum Locked {
+    Held(Function),
+    Adopted(Token),
+    Unlocked,
+}
 
 /// How many recently seen tokens are kept for hiding them in error messages.
 const REMEMBERED_TOKENS: usize = 16;
@@ -113,7 +121,7 @@ impl Session {
     pub async fn run(self: Rc<Self>, call: Call) -> Result<Value, Error> {
         let mut may_renew = matches!(self.core.config.auth, Auth::Managed { .. });
         loop {
-            let token = self.credential().await.map_err(|failure| failure.at(call.api))?;
+            let token = self.credential(call.api).await?;
             let request = self.core.request(&call, token.as_deref())?;
             let outcome = self.exchange(call.api, &request, |status, body| self.core.parse(&call, status, body)).await;
             match (outcome, token) {
@@ -126,18 +134,20 @@ impl Session {
         }
     }
 
-    /// What authenticates a link call, per the options.
-    async fn credential(self: &Rc<Self>) -> Result<Option<String>, Failure> {
+    /// What authenticates a call to `api`, per the options. A failure to get a
+    /// managed token stays a token-endpoint error.
+    async fn credential(self: &Rc<Self>, api: Api) -> Result<Option<String>, Error> {
         let token = match &self.core.config.auth {
             Auth::OpenApiService => return Ok(None),
-            Auth::Managed { .. } => self.managed_token(false).await.map_err(|error| error.failure)?.access_token,
+            Auth::Managed { .. } => self.managed_token(false).await?.access_token,
             Auth::Given(Source::Fixed(token)) | Auth::Cloudbase(Source::Fixed(token)) => token.clone(),
             Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function) => {
                 let option = if matches!(self.core.config.auth, Auth::Given(_)) { "accessToken" } else { "cloudbaseAccessToken" };
-                match &self.token_function {
-                    Some(function) => js::call_token_function(function, option).await?,
-                    None => return Err(Failure::invalid(option, "must be a function")),
-                }
+                let token = match &self.token_function {
+                    Some(function) => js::call_token_function(function, option).await,
+                    None => Err(Failure::invalid(option, "must be a function")),
+                };
+                token.map_err(|failure| failure.at(api))?
             }
         };
         self.remember(&token);
@@ -182,18 +192,8 @@ impl Session {
         self.exchange(self.core.token_api(), &request, |status, body| self.core.parse_token(status, body)).await
     }
 
-    /// Adopts a token another instance put in the shared store, else asks the platform.
-    async fn new_token(&self, force: bool) -> Result<Token, Error> {
-        let api = self.core.token_api();
-        let key = self.core.store_key();
-        if let (Some(store), false) = (&self.store, force) {
-            let stored = store.get(&key).await.map_err(|f| f.at(api))?;
-            if let Some(token) = stored.filter(|t| self.cache.borrow().may_adopt(t, js::now_ms())) {
-                self.remember(&token.access_token);
-                self.cache.borrow_mut().keep(token.clone());
-                return Ok(token);
-            }
-        }
+    /// A token from the platform, kept in memory.
+    async fn fetch_token(&self, force: bool) -> Result<Token, Error> {
         let mut grant = self.grant(force).await?;
         // The stable endpoint hands back the same token until it rotates; force a
         // new one only when that is the very token the platform just rejected.
@@ -203,9 +203,81 @@ impl Session {
         self.remember(&grant.access_token);
         let token = Token::granted(grant.access_token, grant.expires_in, js::now_ms());
         self.cache.borrow_mut().keep(token.clone());
-        if let Some(store) = &self.store {
-            store.set(&key, &token).await.map_err(|f| f.at(api))?;
-        }
         Ok(token)
+    }
+
+    /// The stored token, if another instance put a usable one there.
+    async fn adopt(&self, store: &TokenStore, key: &str) -> Result<Option<Token>, Error> {
+        let stored = store.get(key).await.map_err(|f| f.at(self.core.token_api()))?;
+        let Some(token) = stored.filter(|t| self.cache.borrow().may_adopt(t, js::now_ms())) else {
+            return Ok(None);
+        };
+        self.remember(&token.access_token);
+        self.cache.borrow_mut().keep(token.clone());
+        Ok(Some(token))
+    }
+
+    /// A new token, shared through the `tokenStore` if there is one: adopt what
+    /// another instance stored; else, holding the store's lock if it has one,
+    /// fetch and store. `force` skips adopting.
+    async fn new_token(&self, force: bool) -> Result<Token, Error> {
+        let Some(store) = &self.store else {
+            return self.fetch_token(force).await;
+        };
+        let key = self.core.store_key();
+        if !force {
+            if let Some(token) = self.adopt(store, &key).await? {
+                return Ok(token);
+            }
+        }
+        let release = match self.lock(store, &key, force).await? {
+            Locked::Adopted(token) => return Ok(token),
+            Locked::Held(release) => Some(release),
+            Locked::Unlocked => None,
+        };
+        let outcome = async {
+            let token = self.fetch_token(force).await?;
+            store.set(&key, &token).await.map_err(|f| f.at(self.core.token_api()))?;
+            Ok(token)
+        }
+        .await;
+        if let Some(release) = release {
+            js::release(&release).await;
+        }
+        outcome
+    }
+
+    /// Takes the store's refresh lock. While another instance holds it, waits
+    /// for the token that instance will store, at most one lock lifetime per
+    /// round, so a crashed holder delays the others by one TTL at most.
+    async fn lock(&self, store: &TokenStore, key: &str, force: bool) -> Result<Locked, Error> {
+        let api = self.core.token_api();
+        let ttl = store::lock_ttl_ms(&self.core.config);
+        for _round in 0..store::LOCK_ROUNDS {
+            match store.lock(key, ttl).await.map_err(|f| f.at(api))? {
+                Lock::Unsupported => return Ok(Locked::Unlocked),
+                Lock::Acquired(release) => {
+                    // Another instance may have stored a token while we waited.
+                    if !force {
+                        if let Some(token) = self.adopt(store, key).await? {
+                            js::release(&release).await;
+                            return Ok(Locked::Adopted(token));
+                        }
+                    }
+                    return Ok(Locked::Held(release));
+                }
+                Lock::Busy => {
+                    let deadline = js::now_ms() + ttl;
+                    while js::now_ms() < deadline {
+                        js::sleep(store::POLL_MS).await;
+                        if let Some(token) = self.adopt(store, key).await? {
+                            return Ok(Locked::Adopted(token));
+                        }
+                    }
+                }
+            }
+        }
+        // The lock never came free nor a token appeared: fetch anyway.
+        Ok(Locked::Unlocked)
     }
 }

@@ -145,9 +145,9 @@ pub fn parse(status: u16, body: &str, result: &str) -> Result<Value, Failure> {
         return Err(Failure::Api { errcode, errmsg, status, log_id: None });
     }
     if !(200..300).contains(&status) {
-        return Err(Failure::Http { status, reason: "the platform answered with an error status".into() });
+        return Err(http::error_status(status));
     }
-    http::required_string(&map, result, status)?;
+    http::required(&map, result, status)?;
     Ok(http::camel_case(Value::Object(map)))
 }
 

@@ -32,7 +32,7 @@ pub fn grant(status: u16, body: &str) -> Result<Grant, Failure> {
     let expires_in = answer.get("expiresIn").and_then(Value::as_f64);
     match (answer.get("accessToken").and_then(Value::as_str), expires_in) {
         (Some(token), Some(expires_in)) => Ok(Grant { access_token: token.to_owned(), expires_in }),
-        _ => Err(Failure::Http { status, reason: "the answer has no `expires_in`".into() }),
+        _ => Err(Failure::http(status, "the answer has no `expires_in`")),
     }
 }
 
