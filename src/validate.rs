@@ -28,15 +28,21 @@ const DAY: i64 = 86_400;
 /// Unix seconds beyond this are milliseconds (it is the year 33658 in seconds).
 const LOOKS_LIKE_MILLISECONDS: f64 = 1e12;
 
-/// 001/003: "只支持数字，大小写英文以及部分特殊字符 !#$&'()*+,/:;=?@-._~%".
-/// Some copies of the list end in a backtick, so it is accepted too.
-fn wechat_query_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$&'()*+,/:;=?@-._~%`".contains(c)
+/// A `query` charset: ASCII letters and digits plus `symbols`.
+struct Charset {
+    symbols: &'static str,
 }
 
+/// 001/003: "只支持数字，大小写英文以及部分特殊字符 !#$&'()*+,/:;=?@-._~%".
+/// Some copies of the list end in a backtick, so it is accepted too.
+const WECHAT_QUERY: Charset = Charset { symbols: "!#$&'()*+,/:;=?@-._~%`" };
 /// 004: Douyin's list adds `{}` and the quote a JSON object needs.
-fn douyin_query_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "{}!#$&'()*+,/:;=?@-._~%\"".contains(c)
+const DOUYIN_QUERY: Charset = Charset { symbols: "{}\"!#$&'()*+,/:;=?@-._~%" };
+
+impl Charset {
+    fn allows(&self, c: char) -> bool {
+        c.is_ascii_alphanumeric() || self.symbols.contains(c)
+    }
 }
 
 /// Every page path: the query goes in `query`, never after a `?`.
@@ -56,27 +62,27 @@ fn show_char(c: char) -> String {
     }
 }
 
-fn chars_within(field: &str, value: &str, max: usize, allowed: fn(char) -> bool) -> Result<(), Failure> {
+fn chars_within(field: &str, value: &str, max: usize, charset: &Charset) -> Result<(), Failure> {
     let count = value.chars().count();
     if count > max {
         return Err(Failure::invalid(field, format!("is {count} characters long, at most {max} are allowed")));
     }
-    if let Some(bad) = value.chars().find(|c| !allowed(*c)) {
+    if let Some(bad) = value.chars().find(|c| !charset.allows(*c)) {
         return Err(Failure::invalid(
             field,
-            format!("contains {}, which the platform does not accept (allowed: 0-9 a-z A-Z and !#$&'()*+,/:;=?@-._~%)", show_char(bad)),
+            format!("contains {}, which the platform does not accept (allowed: 0-9 a-z A-Z and {})", show_char(bad), charset.symbols),
         ));
     }
     Ok(())
 }
 
 pub fn wechat_query(field: &str, value: &str, max: usize) -> Result<(), Failure> {
-    chars_within(field, value, max, wechat_query_char)
+    chars_within(field, value, max, &WECHAT_QUERY)
 }
 
 /// 004: the text of a JSON object, at most 1024 characters, Douyin's charset.
 pub fn douyin_query(field: &str, value: &str) -> Result<(), Failure> {
-    chars_within(field, value, DOUYIN_QUERY_MAX_CHARS, douyin_query_char)?;
+    chars_within(field, value, DOUYIN_QUERY_MAX_CHARS, &DOUYIN_QUERY)?;
     match serde_json::from_str::<serde_json::Value>(value) {
         Ok(serde_json::Value::Object(_)) => Ok(()),
         _ => Err(Failure::invalid(field, "must be the text of a JSON object, such as {\"id\":\"1\"} (use {} for none)")),
