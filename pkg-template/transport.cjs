@@ -149,7 +149,6 @@ function nodeFetch(url, init) {
     let settledHead = false; // the outer promise has settled
     let finished = false; // the body is complete or failed
     let rejectBody = null; // set while the body is being read
-    let retried = false;
 
     function cleanup() {
       finished = true;
@@ -175,15 +174,11 @@ function nodeFetch(url, init) {
         r.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
       }
       r.on('response', onResponse);
+      // No silent replay, even on a reused socket: the server may have got the
+      // request (a POST that creates a link). Retrying is the caller's policy
+      // (`retries`), which counts every attempt.
       r.on('error', (e) => {
-        if (finished || settledHead || r !== req) return;
-        // A kept-alive socket the server closed meanwhile: the request never
-        // reached it. Try once more on another (or a new) socket.
-        if (!retried && r.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
-          retried = true;
-          send();
-          return;
-        }
+        if (finished || settledHead) return;
         cleanup();
         settledHead = true;
         reject(networkError(e, url));
@@ -231,7 +226,14 @@ function nodeFetch(url, init) {
     }
 
     if (signal) signal.addEventListener('abort', onAbort);
-    send();
+    try {
+      send();
+    } catch (e) {
+      // e.g. ERR_INVALID_CHAR for a bad header, thrown synchronously
+      cleanup();
+      settledHead = true;
+      reject(networkError(e, url));
+    }
   });
 }
 

