@@ -145,24 +145,11 @@ function method(core, platform, api) {
   };
 }
 
-function tokenMethod(core, platform, api) {
-  return function getAccessToken(request) {
-    try {
-      const text = toJson(request, platform, api, 'request');
-      return core().getAccessToken(text).then(JSON.parse, (thrown) => {
-        throw fromCore(thrown, platform, api);
-      });
-    } catch (thrown) {
-      return Promise.reject(fromCore(thrown, platform, api));
-    }
-  };
-}
-
 class WeChatClient {
   constructor(options) {
     const core = createCore('WeChatClient', 'wechat', options);
     const call = (api) => method(core, 'wechat', api);
-    this.getAccessToken = tokenMethod(core, 'wechat', 'auth.getAccessToken');
+    this.getAccessToken = call('auth.getAccessToken');
     this.urlscheme = Object.freeze({ generate: call('urlscheme.generate'), query: call('urlscheme.query') });
     this.urllink = Object.freeze({ generate: call('urllink.generate'), query: call('urllink.query') });
     this.shortlink = Object.freeze({ generate: call('shortlink.generate') });
@@ -193,7 +180,7 @@ class DouyinClient {
     const core = createCore('DouyinClient', 'douyin', options);
     const prefix = options.api === 'v2' ? 'douyin.v2.' : 'douyin.';
     const call = (api) => method(core, 'douyin', api);
-    this.getAccessToken = tokenMethod(core, 'douyin', `${prefix}getAccessToken`);
+    this.getAccessToken = call(`${prefix}getAccessToken`);
     this.urlLink = Object.freeze({
       generate: call(`${prefix}urlLink.generate`),
       queryInfo: call('douyin.v2.urlLink.queryInfo'),

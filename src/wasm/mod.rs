@@ -25,6 +25,13 @@ pub struct Core {
     session: Rc<Session>,
 }
 
+/// What a `call` does once validated.
+enum Work {
+    Link(crate::client::Call),
+    /// `getAccessToken`; `true` skips the cache.
+    Token(bool),
+}
+
 fn now_seconds() -> i64 {
     (js::now_ms() / 1000.0).floor() as i64
 }
@@ -46,37 +53,27 @@ impl Core {
         Ok(Core { session: Rc::new(session) })
     }
 
-    /// Validates `request` for the API named `api`, sends it, and resolves to
-    /// the result's JSON; rejects with a `LinkError`'s JSON.
+    /// Validates `request` for the API named `api` (a link method, or the
+    /// client's `getAccessToken`), sends it, and resolves to the result's JSON;
+    /// rejects with a `LinkError`'s JSON. Validation happens before the promise.
     pub fn call(&self, api: &str, request: &str) -> Promise {
         let session = Rc::clone(&self.session);
-        let prepared = match Api::from_name(api) {
-            Some(api) => session.core.prepare(api, request, now_seconds()),
+        let work = match Api::from_name(api) {
+            Some(api) if api == session.core.token_api() => session.core.force_refresh(request).map(Work::Token),
+            Some(api) => session.core.prepare(api, request, now_seconds()).map(Work::Link),
             None => Err(Failure::invalid("api", format!("unknown API `{api}`")).at(session.core.token_api())),
         };
         future_to_promise(async move {
-            let outcome = match prepared {
-                Ok(call) => Rc::clone(&session).run(call).await,
+            let outcome = match work {
+                Ok(Work::Link(call)) => Rc::clone(&session).run(call).await,
+                Ok(Work::Token(force)) => {
+                    let token = session.managed_token(force).await;
+                    token.map(|t| token::result(&t.access_token, t.expires_in(js::now_ms())))
+                }
                 Err(error) => Err(error),
             };
             outcome
                 .map(|value| JsValue::from_str(&value.to_string()))
-                .map_err(|error| JsValue::from_str(&session.error_json(&error)))
-        })
-    }
-
-    /// `getAccessToken({ forceRefresh })`, resolving to `{accessToken, expiresIn}`'s JSON.
-    #[wasm_bindgen(js_name = getAccessToken)]
-    pub fn get_access_token(&self, request: &str) -> Promise {
-        let session = Rc::clone(&self.session);
-        let force = session.core.force_refresh(request);
-        future_to_promise(async move {
-            let outcome = match force {
-                Ok(force) => session.managed_token(force).await,
-                Err(error) => Err(error),
-            };
-            outcome
-                .map(|t| JsValue::from_str(&token::result(&t.access_token, t.expires_in(js::now_ms())).to_string()))
                 .map_err(|error| JsValue::from_str(&session.error_json(&error)))
         })
     }

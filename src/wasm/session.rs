@@ -7,7 +7,7 @@ use std::rc::Rc;
 use js_sys::{Function, Promise};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::js::{self, Lock, TokenStore};
 use crate::token::store;
@@ -162,29 +162,25 @@ impl Session {
             }
         }
         let pending = self.refresh.borrow().clone();
-        let refresh = match pending {
-            Some(refresh) => refresh,
-            None => self.start_refresh(force),
-        };
-        // `done` only ever resolves; the outcome is in the shared slot.
-        let _ = JsFuture::from(refresh.done.clone()).await;
-        let outcome = refresh.outcome.borrow().clone();
-        outcome.unwrap_or_else(|| Err(Failure::Network { reason: "token refresh ended without a result".into() }.at(self.core.token_api())))
-    }
-
-    fn start_refresh(self: &Rc<Self>, force: bool) -> Refresh {
+        if let Some(refresh) = pending {
+            // `done` only ever resolves; the outcome is in the shared slot.
+            let _ = JsFuture::from(refresh.done).await;
+            let outcome = refresh.outcome.borrow().clone();
+            let lost = || Failure::Network { reason: "token refresh ended without a result".into() }.at(self.core.token_api());
+            return outcome.unwrap_or_else(|| Err(lost()));
+        }
+        // This caller does the refresh; later ones wait on `done`.
+        let mut resolve = None;
+        let done = Promise::new(&mut |resolve_done, _reject| resolve = Some(resolve_done));
         let outcome = Rc::new(RefCell::new(None));
-        let session = Rc::clone(self);
-        let slot = Rc::clone(&outcome);
-        let done = future_to_promise(async move {
-            let result = session.new_token(force).await;
-            *slot.borrow_mut() = Some(result);
-            session.refresh.borrow_mut().take();
-            Ok(JsValue::UNDEFINED)
-        });
-        let refresh = Refresh { done, outcome };
-        *self.refresh.borrow_mut() = Some(refresh.clone());
-        refresh
+        *self.refresh.borrow_mut() = Some(Refresh { done, outcome: Rc::clone(&outcome) });
+        let result = self.new_token(force).await;
+        *outcome.borrow_mut() = Some(result.clone());
+        self.refresh.borrow_mut().take();
+        if let Some(resolve) = resolve {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+        result
     }
 
     async fn grant(&self, force_refresh: bool) -> Result<Grant, Error> {

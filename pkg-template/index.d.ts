@@ -1,0 +1,750 @@
+// Type definitions for miniprogram-links.
+//
+// Request objects take the cloud-call names (`jumpWxa`, `expireTime`, ...) and
+// equally the HTTPS names (`jump_wxa`, `expire_time`, ...): both are declared,
+// so a misspelt key or a value of the wrong type is a compile error. Give each
+// field in one style only: the same field under both names is rejected at run
+// time (INVALID_ARGUMENT).
+//
+// Needs no DOM or Node type library: `fetch` is typed by the minimal shape the
+// package uses.
+
+// ---------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------
+
+/** Which version of the mini program a link opens. Default `'release'`. */
+export type EnvVersion = 'release' | 'trial' | 'develop';
+
+/**
+ * A point in time: Unix seconds (an integer, NOT milliseconds: a value that
+ * looks like milliseconds is rejected and named as such) or a `Date` (its
+ * milliseconds are dropped).
+ */
+export type Instant = number | Date;
+
+/**
+ * A WeChat `query`: the text after `?` (`a=1&b=2`), or a plain object that the
+ * package form-encodes in its own key order (`{ a: 1, b: 'x y' }` → `a=1&b=x%20y`).
+ *
+ * At most 1024 characters (512 for {@link WeChatClient.plainScheme}, counted
+ * before encoding), only `0-9 a-z A-Z` and ``!#$&'()*+,/:;=?@-._~%`` (and the
+ * backtick). Checked before anything is sent.
+ */
+export type WeChatQuery = string | Record<string, string | number | boolean>;
+
+/**
+ * A Douyin `query`: the text of a JSON object (`'{"id":"123"}'`, `'{}'` for
+ * none, which is the default), or a plain object that the package serialises
+ * with `JSON.stringify`. At most 1024 characters of JSON text, made of
+ * `0-9 a-z A-Z` and `{}"!#$&'()*+,/:;=?@-._~%` only: no spaces, no `[` `]`, no
+ * non-ASCII (percent-encode such values yourself).
+ */
+export type DouyinQuery = string | Record<string, unknown>;
+
+/**
+ * An access token you manage yourself: the token, or a function returning it
+ * (or a promise of it), called before every request so that it can hand out
+ * the current one.
+ */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** A token as kept in a {@link TokenStore} (JSON-compatible). */
+export interface StoredToken {
+  /** The access token itself. Treat it as a secret. */
+  accessToken: string;
+  /** When the platform stops accepting it, in milliseconds since the epoch. */
+  expiresAt: number;
+  /** When the package fetches the next one (a few minutes earlier), in ms since the epoch. */
+  refreshAt: number;
+}
+
+/** Gives a {@link TokenStore} lock back; may return a promise, which is awaited. */
+export type ReleaseTokenLock = () => unknown;
+
+/**
+ * A cache shared between clients, processes or machines (Redis, a database,
+ * ...), so that they do not knock each other's tokens out; a plain
+ * `Map<string, StoredToken>` fits too (`miniprogram-links/redis` has a ready
+ * one for Redis). Every method may be synchronous or return a promise. Keys
+ * look like `miniprogram-links:wechat:<appid>:access_token`
+ * (`…:douyin:<appid>:…`, `…:douyin-v2:<appid>:…`).
+ */
+export interface TokenStore {
+  /** The token stored under `key`; anything that is not a {@link StoredToken} counts as none. */
+  get(key: string): StoredToken | null | undefined | Promise<StoredToken | null | undefined>;
+  /**
+   * Stores `value` under `key`. A promise it returns is awaited (a rejection
+   * fails the call that fetched the token); any other result is ignored.
+   */
+  set(key: string, value: StoredToken): unknown;
+  /**
+   * Optional: the lock one instance holds while it fetches a new token, so
+   * that the others wait for the token it stores instead of each fetching (and
+   * invalidating) their own. Take the lock on `key` for `ttlMs` milliseconds
+   * and resolve to a function that gives it back; resolve to `null` (anything
+   * but a function) while another instance holds it. Without `lock`, every
+   * instance that finds no usable token fetches one.
+   */
+  lock?(key: string, ttlMs: number): ReleaseTokenLock | null | undefined | Promise<ReleaseTokenLock | null | undefined>;
+}
+
+/** The minimal `AbortSignal` the package hands to `fetch` (`init.signal`). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** The environment's own `AbortSignal` where a DOM or Node type library declares one. */
+type AbortSignalOf<G> = G extends { AbortSignal: { prototype: infer S } } ? S : AbortSignalLike;
+
+/** What the package passes to `fetch`. */
+export interface FetchInit {
+  /** `'GET'` or `'POST'`. */
+  method: string;
+  /** Plain header names and values, e.g. `{ 'content-type': 'application/json' }`. */
+  headers: Record<string, string>;
+  /** JSON text, for POST requests. */
+  body?: string;
+  /** Aborted when `timeoutMs` runs out. */
+  signal: AbortSignalOf<typeof globalThis>;
+}
+
+/** What the package reads from the response: the status and the body text. */
+export interface FetchResponseLike {
+  readonly status: number;
+  text(): string | Promise<string>;
+}
+
+/**
+ * Any WHATWG-fetch-compatible function: the global `fetch`, undici's, a
+ * wrapper adding a proxy or logging, a test double.
+ */
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseLike>;
+
+/** Options every client takes. */
+export interface ClientOptionsBase {
+  /**
+   * The platform's origin, without a trailing path: tests and proxies point it
+   * elsewhere. Must be https, except on loopback (and with `openApiService`).
+   */
+  baseUrl?: string;
+  /**
+   * Any WHATWG-fetch-compatible function. Default: the package's keep-alive
+   * transport over `node:https` on Node.js, `globalThis.fetch` elsewhere.
+   */
+  fetch?: FetchLike;
+  /** Milliseconds per attempt before the request is aborted (TIMEOUT). Default 10000. */
+  timeoutMs?: number;
+  /**
+   * Extra attempts for transient failures (system busy, rate limits, 5xx,
+   * network errors, timeouts), with jittered exponential backoff. Quota errors
+   * are never retried. Integer 0 to 10, default 2.
+   */
+  retries?: number;
+}
+
+/** `getAccessToken()`'s options. */
+export interface GetAccessTokenRequest {
+  /**
+   * Skip the cache and fetch a new token. With `stableToken: true` this sends
+   * `force_refresh`, which the platform limits (20 a day, 30 s apart).
+   */
+  forceRefresh?: boolean;
+  /** HTTPS name of {@link GetAccessTokenRequest.forceRefresh}. */
+  force_refresh?: boolean;
+}
+
+/** `getAccessToken()`'s result. */
+export interface AccessTokenResult {
+  /** The access token. Treat it as a secret. */
+  accessToken: string;
+  /** Whole seconds until the platform stops accepting it. */
+  expiresIn: number;
+}
+
+// ---------------------------------------------------------------------------
+// WeChat: options
+// ---------------------------------------------------------------------------
+
+/** Every `WeChatClient` option. Give exactly one way to authenticate. */
+export interface WeChatClientOptionsBase extends ClientOptionsBase {
+  /** The mini program's AppID (`wx…`). Needed with `secret`, and for `plainScheme`. */
+  appid?: string;
+  /** The AppSecret: the package fetches, caches and renews the access token. */
+  secret?: string;
+  /**
+   * An access token you manage (e.g. a third-party platform's
+   * `authorizer_access_token`), or a function returning the current one.
+   */
+  accessToken?: TokenSource;
+  /**
+   * WeChat Cloud Hosting: the `X-WX-CLOUDBASE-ACCESS-TOKEN` header's value or
+   * the token file the platform mounts (or a function reading it); sent as
+   * `cloudbase_access_token` instead of `access_token`.
+   */
+  cloudbaseAccessToken?: TokenSource;
+  /**
+   * `true`: Cloud Hosting's open interface service, which authenticates the
+   * container itself: no token is sent, and plain `http://api.weixin.qq.com`
+   * is allowed as `baseUrl`. Default `false`.
+   */
+  openApiService?: boolean;
+  /**
+   * `true`: fetch tokens from `POST /cgi-bin/stable_token`, which hands every
+   * caller the same token until it rotates, instead of `GET /cgi-bin/token`,
+   * which invalidates the previous token (5-minute overlap). Only with `secret`.
+   * Default `false`.
+   */
+  stableToken?: boolean;
+  /** A shared token cache (only with `secret`). Default: in memory, per client. */
+  tokenStore?: TokenStore;
+}
+
+/** `appid` + `secret`: the package fetches and caches the token. */
+export interface WeChatSecretAuth {
+  appid: string;
+  secret: string;
+  accessToken?: never;
+  cloudbaseAccessToken?: never;
+  openApiService?: false;
+}
+
+/** A token you manage. */
+export interface WeChatAccessTokenAuth {
+  accessToken: TokenSource;
+  secret?: never;
+  cloudbaseAccessToken?: never;
+  openApiService?: false;
+  stableToken?: false;
+  tokenStore?: never;
+}
+
+/** WeChat Cloud Hosting's token. */
+export interface WeChatCloudbaseAuth {
+  cloudbaseAccessToken: TokenSource;
+  secret?: never;
+  accessToken?: never;
+  openApiService?: false;
+  stableToken?: false;
+  tokenStore?: never;
+}
+
+/** Cloud Hosting's open interface service: no token at all. */
+export interface WeChatOpenApiServiceAuth {
+  openApiService: true;
+  secret?: never;
+  accessToken?: never;
+  cloudbaseAccessToken?: never;
+  stableToken?: false;
+  tokenStore?: never;
+}
+
+/** `new WeChatClient(options)`: the options, with exactly one way to authenticate. */
+export type WeChatClientOptions = WeChatClientOptionsBase &
+  (WeChatSecretAuth | WeChatAccessTokenAuth | WeChatCloudbaseAuth | WeChatOpenApiServiceAuth);
+
+// ---------------------------------------------------------------------------
+// WeChat: requests
+// ---------------------------------------------------------------------------
+
+/**
+ * When a URL Scheme or URL Link stops working. WeChat links are valid at most
+ * 30 days. With none of these fields, none is sent and the platform's default
+ * applies.
+ */
+export interface ExpiryFields {
+  /**
+   * Whether the link expires. Implied by the other fields; `false` with an
+   * expiry given is rejected.
+   */
+  isExpire?: boolean;
+  /** HTTPS name of {@link ExpiryFields.isExpire}. */
+  is_expire?: boolean;
+  /**
+   * `0`: at `expireTime`; `1`: after `expireInterval` days. Inferred from the
+   * field given when left out.
+   */
+  expireType?: 0 | 1;
+  /** HTTPS name of {@link ExpiryFields.expireType}. */
+  expire_type?: 0 | 1;
+  /**
+   * When the link expires: more than 1 minute and at most 30 days ahead.
+   * Required when `expireType` is 0 and an expiry is asked for.
+   */
+  expireTime?: Instant;
+  /** HTTPS name of {@link ExpiryFields.expireTime}. */
+  expire_time?: Instant;
+  /** Days until the link expires, integer 1 to 30. Required when `expireType` is 1. */
+  expireInterval?: number;
+  /** HTTPS name of {@link ExpiryFields.expireInterval}. */
+  expire_interval?: number;
+}
+
+/** The page a link opens. */
+export interface PageFields {
+  /** The page, e.g. `pages/index/index`, without `?` (the query goes in `query`). Default: the home page. */
+  path?: string;
+  /** The page's query; see {@link WeChatQuery} for its limits. */
+  query?: WeChatQuery;
+  /** Default `'release'`. */
+  envVersion?: EnvVersion;
+  /** HTTPS name of {@link PageFields.envVersion}. */
+  env_version?: EnvVersion;
+}
+
+/** `urlscheme.generate`'s `jumpWxa`. */
+export interface JumpWxa extends PageFields {}
+
+/** `wx.urlscheme.generate(request)`: `POST /wxa/generatescheme`. */
+export interface UrlSchemeGenerateRequest extends ExpiryFields {
+  /** The page to open. Default: the home page of the released version. */
+  jumpWxa?: JumpWxa;
+  /** HTTPS name of {@link UrlSchemeGenerateRequest.jumpWxa}. */
+  jump_wxa?: JumpWxa;
+}
+
+/** A URL Link's Cloud Base static-site page (the H5 page that opens the mini program). */
+export interface CloudBase {
+  /** The Cloud Base environment ID. Required. */
+  env: string;
+  /** The static site's domain; default: the environment's default domain. */
+  domain?: string;
+  /** The H5 page's path, without `?`. */
+  path?: string;
+  /** The H5 page's query; see {@link WeChatQuery}. */
+  query?: WeChatQuery;
+  /** For third parties creating links on behalf of others: the AppID that owns `env`. */
+  resourceAppid?: string;
+  /** HTTPS name of {@link CloudBase.resourceAppid}. */
+  resource_appid?: string;
+}
+
+/** `wx.urllink.generate(request)`: `POST /wxa/generate_urllink`. */
+export interface UrlLinkGenerateRequest extends PageFields, ExpiryFields {
+  /** Open the mini program through a Cloud Base static-site page. */
+  cloudBase?: CloudBase;
+  /** HTTPS name of {@link UrlLinkGenerateRequest.cloudBase}. */
+  cloud_base?: CloudBase;
+}
+
+/** Optional fields of {@link ShortLinkGenerateRequest}. */
+export interface ShortLinkFields {
+  /** The title shown with the link; the platform cuts it at 20 characters. */
+  pageTitle?: string;
+  /** HTTPS name of {@link ShortLinkFields.pageTitle}. */
+  page_title?: string;
+  /** `true`: a permanent link (limited in number); default: valid 30 days. */
+  isPermanent?: boolean;
+  /** HTTPS name of {@link ShortLinkFields.isPermanent}. */
+  is_permanent?: boolean;
+}
+
+/** `wx.shortlink.generate(request)`: `POST /wxa/genwxashortlink`. `pageUrl` is required. */
+export type ShortLinkGenerateRequest = ShortLinkFields &
+  (
+    | {
+        /** The page with its query, e.g. `pages/a/a?id=1`; at most 1024 characters. Required. */
+        pageUrl: string;
+        page_url?: never;
+      }
+    | {
+        /** HTTPS name of `pageUrl`. */
+        page_url: string;
+        pageUrl?: never;
+      }
+  );
+
+/** `queryType` of the query methods. */
+export interface QueryTypeFields {
+  /** `0` (default): the link's own data; `1`: also who opened it and when. */
+  queryType?: 0 | 1;
+  /** HTTPS name of {@link QueryTypeFields.queryType}. */
+  query_type?: 0 | 1;
+}
+
+/** `wx.urlscheme.query(request)`: `POST /wxa/queryscheme`. */
+export interface UrlSchemeQueryRequest extends QueryTypeFields {
+  /** The scheme (`weixin://dl/business/?t=…`) or its ticket. */
+  scheme: string;
+}
+
+/** `wx.urllink.query(request)`: `POST /wxa/query_urllink`. `urlLink` is required. */
+export type UrlLinkQueryRequest = QueryTypeFields &
+  (
+    | {
+        /** The URL Link (`https://wxaurl.cn/…`). */
+        urlLink: string;
+        url_link?: never;
+      }
+    | {
+        /** HTTPS name of `urlLink`. */
+        url_link: string;
+        urlLink?: never;
+      }
+  );
+
+/** `wx.plainScheme(request)`: built locally, nothing is sent. */
+export interface PlainSchemeRequest {
+  /** The page, without `?`. Required. */
+  path: string;
+  /** The page's query: at most 512 characters before encoding; the package percent-encodes it. */
+  query?: WeChatQuery;
+  /** Default: the platform's (`release`). */
+  envVersion?: EnvVersion;
+  /** HTTPS name of {@link PlainSchemeRequest.envVersion}. */
+  env_version?: EnvVersion;
+}
+
+// ---------------------------------------------------------------------------
+// WeChat: results (the platform's JSON, every key camelCased)
+// ---------------------------------------------------------------------------
+
+/** `urlscheme.generate`'s result. */
+export interface UrlSchemeGenerateResult {
+  errcode: number;
+  errmsg: string;
+  /** The scheme, `weixin://dl/business/?t=…`. */
+  openlink: string;
+}
+
+/** `urllink.generate`'s result. */
+export interface UrlLinkGenerateResult {
+  errcode: number;
+  errmsg: string;
+  /** The link, `https://wxaurl.cn/…`. */
+  urlLink: string;
+}
+
+/** `shortlink.generate`'s result. */
+export interface ShortLinkGenerateResult {
+  errcode: number;
+  errmsg: string;
+  /** The Short Link, `#小程序://…`. */
+  link: string;
+}
+
+/** What a query says about a link. */
+export interface LinkInfo {
+  appid: string;
+  path: string;
+  query: string;
+  /** Unix seconds. */
+  createTime: number;
+  /** Unix seconds; 0 for a link without expiry. */
+  expireTime: number;
+  envVersion: EnvVersion;
+  [key: string]: unknown;
+}
+
+/** The "long time" (no expiry) quota, as the query methods report it. */
+export interface LongTimeQuota {
+  longTimeUsed: number;
+  longTimeLimit: number;
+  [key: string]: unknown;
+}
+
+/** `urlscheme.query`'s result. */
+export interface UrlSchemeQueryResult {
+  errcode: number;
+  errmsg: string;
+  schemeInfo: LinkInfo;
+  schemeQuota?: LongTimeQuota;
+  /** With `queryType: 1`: who opened it. */
+  visitOpenid?: string;
+  [key: string]: unknown;
+}
+
+/** A URL Link's Cloud Base page, as `urllink.query` reports it. */
+export interface CloudBaseInfo {
+  env: string;
+  domain?: string;
+  path?: string;
+  query?: string;
+  resourceAppid?: string;
+  [key: string]: unknown;
+}
+
+/** What `urllink.query` says about a URL Link. */
+export interface UrlLinkInfo extends LinkInfo {
+  cloudBase?: CloudBaseInfo;
+}
+
+/** `urllink.query`'s result. */
+export interface UrlLinkQueryResult {
+  errcode: number;
+  errmsg: string;
+  urlLinkInfo: UrlLinkInfo;
+  urlLinkQuota?: LongTimeQuota;
+  /** With `queryType: 1`: who opened it. */
+  visitOpenid?: string;
+  [key: string]: unknown;
+}
+
+// ---------------------------------------------------------------------------
+// WeChat: the client
+// ---------------------------------------------------------------------------
+
+/**
+ * WeChat mini program links (api.weixin.qq.com). The constructor throws a
+ * {@link LinkError} (`INVALID_ARGUMENT`) at once for bad options.
+ */
+export declare class WeChatClient {
+  constructor(options: WeChatClientOptions);
+
+  /**
+   * The cached access token, or a new one (`GET /cgi-bin/token`, or
+   * `POST /cgi-bin/stable_token` with `stableToken`). Only with `secret`.
+   */
+  readonly getAccessToken: (request?: GetAccessTokenRequest) => Promise<AccessTokenResult>;
+
+  readonly urlscheme: {
+    /**
+     * A URL Scheme (`weixin://dl/business/?t=…`) that opens the mini program
+     * from outside WeChat. Valid at most 30 days.
+     */
+    readonly generate: (request?: UrlSchemeGenerateRequest) => Promise<UrlSchemeGenerateResult>;
+    /** What the platform knows about a scheme. */
+    readonly query: (request: UrlSchemeQueryRequest) => Promise<UrlSchemeQueryResult>;
+  };
+
+  readonly urllink: {
+    /** A URL Link (`https://wxaurl.cn/…`) that opens the mini program. Valid at most 30 days. */
+    readonly generate: (request?: UrlLinkGenerateRequest) => Promise<UrlLinkGenerateResult>;
+    /** What the platform knows about a URL Link. */
+    readonly query: (request: UrlLinkQueryRequest) => Promise<UrlLinkQueryResult>;
+  };
+
+  readonly shortlink: {
+    /** A Short Link (`#小程序://…`) for use inside WeChat. */
+    readonly generate: (request: ShortLinkGenerateRequest) => Promise<ShortLinkGenerateResult>;
+  };
+
+  /**
+   * The plaintext scheme `weixin://dl/business/?appid=…&path=…&query=…&env_version=…`,
+   * built locally and synchronously (the page must be declared in the mini
+   * program's settings). Needs `appid`. Throws a {@link LinkError}.
+   */
+  readonly plainScheme: (request: PlainSchemeRequest) => string;
+}
+
+// ---------------------------------------------------------------------------
+// Douyin
+// ---------------------------------------------------------------------------
+
+/**
+ * The Douyin API generation: `'v1'` (default) is developer.toutiao.com, the
+ * token in the JSON body; `'v2'` is open.douyin.com, the token in the
+ * `access-token` header, with `queryInfo` and `queryQuota`.
+ */
+export type DouyinApiVersion = 'v1' | 'v2';
+
+/** The host app a Douyin link opens in: v1 knows Douyin and Douyin Lite; v2 adds Toutiao and Toutiao Lite. */
+export type DouyinAppName<Api extends DouyinApiVersion = 'v1'> = Api extends 'v2'
+  ? 'douyin' | 'douyinlite' | 'toutiao' | 'toutiaolite'
+  : 'douyin' | 'douyinlite';
+
+/** `new DouyinClient(options)`: every option. */
+export interface DouyinClientOptionsBase<Api extends DouyinApiVersion = DouyinApiVersion> extends ClientOptionsBase {
+  /** The mini app's AppID (`tt…`). Always required: every request carries it. */
+  appid: string;
+  /** The AppSecret: the package fetches, caches and renews the access token. */
+  secret?: string;
+  /** An access token you manage, or a function returning the current one. */
+  accessToken?: TokenSource;
+  /** The API generation; default `'v1'`. */
+  api?: Api;
+  /** A shared token cache (only with `secret`). Default: in memory, per client. */
+  tokenStore?: TokenStore;
+}
+
+/** `new DouyinClient(options)`: `appid` and exactly one of `secret` and `accessToken`. */
+export type DouyinClientOptions<Api extends DouyinApiVersion = DouyinApiVersion> = DouyinClientOptionsBase<Api> &
+  ({ secret: string; accessToken?: never } | { accessToken: TokenSource; secret?: never; tokenStore?: never });
+
+/** Optional fields of {@link DouyinUrlLinkGenerateRequest}. */
+export interface DouyinUrlLinkFields<Api extends DouyinApiVersion = 'v1'> {
+  /** The host app; default `'douyin'`. `toutiao` and `toutiaolite` need `api: 'v2'`. */
+  appName?: DouyinAppName<Api>;
+  /** HTTPS name of {@link DouyinUrlLinkFields.appName}. */
+  app_name?: DouyinAppName<Api>;
+  /** A published page, e.g. `pages/index`, without `?`. Default: the home page. */
+  path?: string;
+  /** The page's query; see {@link DouyinQuery}. Default `'{}'`. */
+  query?: DouyinQuery;
+}
+
+/**
+ * `dy.urlLink.generate(request)`. `expireTime` is required: in the future and
+ * at most 180 days ahead. Douyin counts validity in whole hours, rounded up:
+ * a link asked to expire 1 h 37 min from now lives 2 hours.
+ */
+export type DouyinUrlLinkGenerateRequest<Api extends DouyinApiVersion = 'v1'> = DouyinUrlLinkFields<Api> &
+  (
+    | {
+        /** When the link expires: after now, at most 180 days ahead (rounded up to whole hours by Douyin). */
+        expireTime: Instant;
+        expire_time?: never;
+      }
+    | {
+        /** HTTPS name of `expireTime`. */
+        expire_time: Instant;
+        expireTime?: never;
+      }
+  );
+
+/** `dy.urlLink.queryInfo(request)` (v2). */
+export type DouyinUrlLinkQueryInfoRequest =
+  | {
+      /** The link, `https://z.douyin.com/…`. */
+      urlLink: string;
+      url_link?: never;
+    }
+  | {
+      /** HTTPS name of `urlLink`. */
+      url_link: string;
+      urlLink?: never;
+    };
+
+/** `dy.urlLink.generate`'s result. */
+export interface DouyinUrlLinkGenerateResult {
+  /** The link, `https://z.douyin.com/…`. */
+  urlLink: string;
+  /** v1: the platform's `err_no` (0 here). */
+  errNo?: number;
+  /** v1: the platform's `err_tips`. */
+  errTips?: string;
+  /** v2: the platform's request id, for Douyin support. */
+  logId?: string;
+}
+
+/** `dy.urlLink.queryInfo`'s result (v2): what the platform knows about a link. */
+export interface DouyinUrlLinkInfo {
+  appName: string;
+  path: string;
+  query: string;
+  /** Unix seconds. */
+  createTime: number;
+  /** Unix seconds. */
+  expireTime: number;
+  logId?: string;
+  [key: string]: unknown;
+}
+
+/** `dy.urlLink.queryQuota`'s result (v2). */
+export interface DouyinUrlLinkQuota {
+  /** Links generated so far in the current period. */
+  urlLinkUsed: number;
+  /** How many may be generated. */
+  urlLinkLimit: number;
+  logId?: string;
+}
+
+/** `dy.urlLink` of a v1 client. */
+export interface DouyinUrlLinkMethodsV1 {
+  /** `POST /api/apps/url_link/generate`: a URL Link that opens the mini app (at most 180 days). */
+  readonly generate: (request: DouyinUrlLinkGenerateRequest<'v1'>) => Promise<DouyinUrlLinkGenerateResult>;
+}
+
+/** `dy.urlLink` of a v2 client (`api: 'v2'`). */
+export interface DouyinUrlLinkMethodsV2 {
+  /** `POST /api/apps/v1/url_link/generate/`: a URL Link that opens the mini app (at most 180 days). */
+  readonly generate: (request: DouyinUrlLinkGenerateRequest<'v2'>) => Promise<DouyinUrlLinkGenerateResult>;
+  /** `POST /api/apps/v1/url_link/query_info/`: what the platform knows about a link. */
+  readonly queryInfo: (request: DouyinUrlLinkQueryInfoRequest) => Promise<DouyinUrlLinkInfo>;
+  /** `POST /api/apps/v1/url_link/query_quota/`: links used and allowed. */
+  readonly queryQuota: (request?: Record<string, never>) => Promise<DouyinUrlLinkQuota>;
+}
+
+/** `dy.urlLink` for the given API generation. */
+export type DouyinUrlLinkMethods<Api extends DouyinApiVersion = 'v1'> = Api extends 'v2'
+  ? DouyinUrlLinkMethodsV2
+  : DouyinUrlLinkMethodsV1;
+
+/**
+ * Douyin mini app links. `Api` follows the `api` option (`'v1'` when left out),
+ * which decides the host apps allowed and whether `queryInfo`/`queryQuota`
+ * exist. The constructor throws a {@link LinkError} (`INVALID_ARGUMENT`) at
+ * once for bad options.
+ */
+export declare class DouyinClient<Api extends DouyinApiVersion = 'v1'> {
+  constructor(options: DouyinClientOptions<Api>);
+
+  /**
+   * The cached access token, or a new one (v1 `POST /api/apps/v2/token`,
+   * v2 `POST /oauth/client_token/`). Only with `secret`.
+   */
+  readonly getAccessToken: (request?: GetAccessTokenRequest) => Promise<AccessTokenResult>;
+
+  readonly urlLink: DouyinUrlLinkMethods<Api>;
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+/**
+ * - `INVALID_ARGUMENT`: rejected before anything was sent (`field` says which).
+ * - `API_ERROR`: the platform answered with an error code (`errcode`, `errmsg`).
+ * - `HTTP_ERROR`: a non-2xx status, or a body that is not the expected JSON (`status`).
+ * - `NETWORK_ERROR`: `fetch` threw (connection refused or reset, DNS, ...).
+ * - `TIMEOUT`: no answer within `timeoutMs`; the request was aborted.
+ * - `INTERNAL_ERROR`: a bug in the package.
+ */
+export type LinkErrorCode = 'INVALID_ARGUMENT' | 'API_ERROR' | 'HTTP_ERROR' | 'NETWORK_ERROR' | 'TIMEOUT' | 'INTERNAL_ERROR';
+
+/** The platform a {@link LinkError} comes from. */
+export type LinkPlatform = 'wechat' | 'douyin';
+
+/** The fields a {@link LinkError} is made from. */
+export interface LinkErrorFields {
+  code: LinkErrorCode;
+  message: string;
+  platform: LinkPlatform;
+  api: string;
+  retryable?: boolean;
+  field?: string;
+  errcode?: number;
+  errmsg?: string;
+  status?: number;
+  logId?: string;
+}
+
+/**
+ * Every failure of the package: rejected promises, and what `plainScheme` and
+ * the constructors throw. Never carries the secret or an access token, in any
+ * field, its stack or its JSON.
+ */
+export declare class LinkError extends Error {
+  constructor(fields: LinkErrorFields);
+  readonly name: 'LinkError';
+  /** What kind of failure; see {@link LinkErrorCode}. */
+  readonly code: LinkErrorCode;
+  readonly platform: LinkPlatform;
+  /**
+   * The API involved: `urlscheme.generate`, `urlscheme.query`,
+   * `urllink.generate`, `urllink.query`, `shortlink.generate`, `plainScheme`,
+   * `auth.getAccessToken`, `douyin.urlLink.generate`, `douyin.getAccessToken`,
+   * `douyin.v2.urlLink.generate`, `douyin.v2.urlLink.queryInfo`,
+   * `douyin.v2.urlLink.queryQuota`, `douyin.v2.getAccessToken`; or
+   * `WeChatClient` / `DouyinClient` for constructor options.
+   */
+  readonly api: string;
+  /**
+   * Whether trying again later may work: system busy (-1), rate limits (44990,
+   * 12020, 28003018), 5xx, network errors and timeouts. Such failures were
+   * already retried `retries` times.
+   */
+  readonly retryable: boolean;
+  /** `INVALID_ARGUMENT`: the dotted name of the field at fault, e.g. `jumpWxa.query`. */
+  readonly field?: string;
+  /** `API_ERROR`: the platform's code (WeChat `errcode`, Douyin `err_no`). */
+  readonly errcode?: number;
+  /** `API_ERROR`: the platform's text (WeChat `errmsg`, Douyin `err_tips` / `err_msg`). */
+  readonly errmsg?: string;
+  /** The HTTP status, where there was an answer. */
+  readonly status?: number;
+  /** Douyin v2: the platform's request id, for Douyin support. */
+  readonly logId?: string;
+}
