@@ -180,7 +180,15 @@ impl TokenStore {
     }
 
     pub async fn set(&self, key: &str, token: &Token) -> Result<(), Failure> {
-        let value = serde_wasm_bindgen::to_value(token).map_err(|e| Failure::Network { reason: e.to_string() })?;
+        let value = Object::new();
+        let fields = [
+            ("accessToken", JsValue::from_str(&token.access_token)),
+            ("expiresAt", JsValue::from_f64(token.expires_at)),
+            ("refreshAt", JsValue::from_f64(token.refresh_at)),
+        ];
+        for (name, field) in fields {
+            Reflect::set(&value, &JsValue::from_str(name), &field).map_err(|e| Self::failure("set", &e))?;
+        }
         let done = self.set.call2(&self.store, &JsValue::from_str(key), &value).map_err(|e| Self::failure("set", &e))?;
         settle(done).await.map_err(|e| Self::failure("set", &e))?;
         Ok(())
