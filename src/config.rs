@@ -235,10 +235,7 @@ mod tests {
     }
 
     fn field_of(result: Result<Config, Error>) -> String {
-        match result {
-            Err(Error { failure: Failure::InvalidArgument { field, .. }, api: Api::WechatClient | Api::DouyinClient }) => field,
-            other => panic!("{other:?}"),
-        }
+        crate::error::invalid_field(result.map_err(|error| error.failure))
     }
 
     const FUNCTION: &str = r#"{"$type":"function"}"#;

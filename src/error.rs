@@ -187,6 +187,15 @@ impl Error {
     }
 }
 
+/// The `field` of an `INVALID_ARGUMENT`, for tests of the rules.
+#[cfg(test)]
+pub fn invalid_field<T: std::fmt::Debug>(result: Result<T, Failure>) -> String {
+    match result {
+        Err(Failure::InvalidArgument { field, .. }) => field,
+        other => panic!("expected an invalid argument, got {other:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

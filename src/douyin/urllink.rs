@@ -84,10 +84,7 @@ mod tests {
     const NOW: i64 = 1_800_000_000;
 
     fn field_of(generation: Generation, input: Value) -> String {
-        match generate_body(generation, "tt1", &input, NOW) {
-            Err(Failure::InvalidArgument { field, .. }) => field,
-            other => panic!("{other:?}"),
-        }
+        crate::error::invalid_field(generate_body(generation, "tt1", &input, NOW))
     }
 
     #[test]

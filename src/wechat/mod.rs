@@ -192,10 +192,7 @@ mod tests {
 
     #[test]
     fn missing_and_contradicting_fields() {
-        let field = |r: Result<Value, Failure>| match r {
-            Err(Failure::InvalidArgument { field, .. }) => field,
-            other => panic!("{other:?}"),
-        };
+        let field = crate::error::invalid_field::<Value>;
         assert_eq!(field(expiry(json!({"isExpire": true}), true)), "expireTime");
         assert_eq!(field(expiry(json!({"expireType": 0}), false)), "expireTime");
         assert_eq!(field(expiry(json!({"expireType": 1}), false)), "expireInterval");

@@ -42,10 +42,7 @@ mod tests {
 
     #[test]
     fn limits() {
-        let field = |v: Value| match build("wx1", &v) {
-            Err(Failure::InvalidArgument { field, .. }) => field,
-            other => panic!("{other:?}"),
-        };
+        let field = |v: Value| crate::error::invalid_field(build("wx1", &v));
         assert_eq!(field(json!({})), "path");
         assert_eq!(field(json!({"path": "p?a=1"})), "path");
         assert_eq!(field(json!({"path": "p", "query": "a".repeat(513)})), "query");

@@ -49,10 +49,7 @@ mod tests {
 
     #[test]
     fn page_url_is_required_and_bounded() {
-        let field = |v: Value| match body(&v) {
-            Err(Failure::InvalidArgument { field, .. }) => field,
-            other => panic!("{other:?}"),
-        };
+        let field = |v: Value| crate::error::invalid_field(body(&v));
         assert_eq!(field(json!({})), "pageUrl");
         assert_eq!(field(json!({"pageUrl": ""})), "pageUrl");
         assert_eq!(field(json!({"pageUrl": "p".repeat(1025)})), "pageUrl");

@@ -77,10 +77,7 @@ mod tests {
     const NOW: i64 = 1_800_000_000;
 
     fn field_of(input: Value) -> String {
-        match body(&input, NOW) {
-            Err(Failure::InvalidArgument { field, .. }) => field,
-            other => panic!("{other:?}"),
-        }
+        crate::error::invalid_field(body(&input, NOW))
     }
 
     #[test]
