@@ -140,8 +140,10 @@ for (const env of ['prod', 'Release', '', 'TRIAL']) {
   });
 }
 
-test('envVersion at the top level of a scheme is an unknown key (it goes in jumpWxa)', async () => {
-  await refused('urlscheme.generate', { envVersion: 'trial' }, 'envVersion');
+test('envVersion at the top level of a scheme is refused, pointing at jumpWxa', async () => {
+  await refused('urlscheme.generate', { envVersion: 'trial' }, 'envVersion', { message: /inside jumpWxa/ });
+  ctx.emu.clear();
+  await refused('urlscheme.generate', { path: 'pages/a' }, 'path', { message: /inside jumpWxa/ });
 });
 
 // ---- expiry ----

@@ -20,9 +20,21 @@ struct Generate {
     expiry: Expiry,
 }
 
+/// A URL Link takes the page at the top level, a scheme inside `jumpWxa`: say so.
+fn misplaced_page_key(failure: Failure) -> Failure {
+    match failure {
+        Failure::InvalidArgument { field, .. } if PAGE_KEYS.iter().any(|k| k.camel == field || k.snake == field) => {
+            let reason = format!("belongs inside jumpWxa for a URL Scheme: {{ jumpWxa: {{ {field}: … }} }}");
+            Failure::InvalidArgument { field, reason }
+        }
+        other => other,
+    }
+}
+
 pub fn body(input: &Value, now: i64) -> Result<Value, Failure> {
     let [is_expire, expire_type, expire_time, expire_interval] = EXPIRY_KEYS;
-    let req = Object::new(input, "", &[JUMP_WXA, is_expire, expire_type, expire_time, expire_interval])?;
+    let known = [JUMP_WXA, is_expire, expire_type, expire_time, expire_interval];
+    let req = Object::new(input, "", &known).map_err(misplaced_page_key)?;
     let jump_wxa = req.object(JUMP_WXA, &PAGE_KEYS)?.map(|page| Page::read(&page)).transpose()?;
     let body = Generate { jump_wxa, expiry: Expiry::read(&req, now, true)? };
     serde_json::to_value(body).map_err(|err| Failure::invalid("request", err.to_string()))
@@ -77,6 +89,8 @@ mod tests {
         assert_eq!(field_of(json!({"jumpWxa": {"path": 5}})), "jumpWxa.path");
         assert_eq!(field_of(json!({"jumpWxa": "pages/a"})), "jumpWxa");
         assert_eq!(field_of(json!({"envVersion": "trial"})), "envVersion");
+        let misplaced = body(&json!({"path": "pages/a"}), NOW).unwrap_err();
+        assert_eq!(misplaced, Failure::invalid("path", "belongs inside jumpWxa for a URL Scheme: { jumpWxa: { path: … } }"));
         assert_eq!(field_of(json!({"isExpire": "yes"})), "isExpire");
         assert_eq!(field_of(json!({"isExpire": true, "expireTime": NOW * 1000})), "expireTime");
     }
