@@ -19,6 +19,8 @@ const SHIPPED = [
   'index.mjs',
   'index.d.ts',
   'transport.cjs',
+  'batch.cjs',
+  'cli.cjs',
   'miniprogram_links.js',
   'miniprogram_links_bg.wasm',
   'README.md',
@@ -70,7 +72,8 @@ test('package.json: entry points, exports map, engines, no dependencies', () => 
     assert.ok(v === undefined || (typeof v === 'object' && Object.keys(v).length === 0), `${key} must be empty`);
   }
   // Installing the tarball pulled in nothing else.
-  const installed = fs.readdirSync(path.dirname(PKG_DIR)).filter((n) => !n.startsWith('.'));
+  // (scripts/test also installs the test-only probe build beside it.)
+  const installed = fs.readdirSync(path.dirname(PKG_DIR)).filter((n) => !n.startsWith('.') && n !== 'miniprogram-links-probe');
   assert.deepEqual(installed, ['miniprogram-links']);
 });
 

@@ -485,7 +485,7 @@ test('drift: every value the typings allow is one the package accepts', async (t
   assert.deepEqual(p.literals('DouyinV2AppName').sort(), ['douyin', 'douyinlite', 'toutiao', 'toutiaolite']);
   for (const appName of p.literals('DouyinV2AppName')) await dy2.urlLink.generate({ appName, expireTime: inFuture(3600) });
 
-  assert.deepEqual(p.literals('ErrorCode').sort(), ['API_ERROR', 'HTTP_ERROR', 'INTERNAL_ERROR', 'INVALID_ARGUMENT', 'NETWORK_ERROR', 'TIMEOUT']);
+  assert.deepEqual(p.literals('ErrorCode').sort(), ['API_ERROR', 'HTTP_ERROR', 'INTERNAL_ERROR', 'INVALID_ARGUMENT', 'NETWORK_ERROR', 'NOT_DONE', 'TIMEOUT']);
   assert.deepEqual(p.literals('Platform').sort(), ['douyin', 'wechat']);
 });
 

@@ -4,6 +4,7 @@
 // Validation, requests, parsing and token logic all live in the core.
 
 const bindings = require('./miniprogram_links.js');
+const { bindGenerateMany } = require('./batch.cjs');
 
 // A trap (a Rust panic: a bug) leaves the WebAssembly instance unusable. The
 // glue can re-instantiate it; every client then rebuilds its core from its
@@ -161,6 +162,12 @@ class WeChatClient {
         throw fromCore(thrown, 'wechat', 'plainScheme');
       }
     };
+    // Bulk generation (batch.cjs) through the methods above.
+    this.generateMany = bindGenerateMany(
+      'wechat',
+      { urlscheme: this.urlscheme.generate, urllink: this.urllink.generate, shortlink: this.shortlink.generate, plainScheme: this.plainScheme },
+      LinkError
+    );
     if (typeof bindings.Core.prototype.panicForTests === 'function') {
       // Test builds only (cargo feature panic-probe): traps the instance.
       this.panicForTests = () => {
@@ -185,6 +192,10 @@ class DouyinClient {
       generate: call(`${prefix}urlLink.generate`),
       queryInfo: call('douyin.v2.urlLink.queryInfo'),
       queryQuota: call('douyin.v2.urlLink.queryQuota'),
+    });
+    // Bulk generation (batch.cjs) through the method above.
+    this.generateMany = bindGenerateMany('douyin', { 'douyin.urlLink': this.urlLink.generate }, LinkError, {
+      'douyin.urlLink': `${prefix}urlLink.generate`,
     });
     Object.freeze(this);
   }

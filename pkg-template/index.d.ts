@@ -483,6 +483,52 @@ export interface UrlLinkQueryResult {
 }
 
 // ---------------------------------------------------------------------------
+// Bulk generation: generateMany
+// ---------------------------------------------------------------------------
+
+/** Counts passed to `onProgress` after every settled row. */
+export interface GenerateManyProgress {
+  /** The number of rows, when `requests` is an array. */
+  total?: number;
+  done: number;
+  succeeded: number;
+  failed: number;
+  notDone: number;
+  inFlight: number;
+}
+
+/** `generateMany`'s options; `kind` picks the generate method. */
+export interface GenerateManyOptions<Kind extends string> {
+  kind: Kind;
+  /** Rows in flight at once (default 32). */
+  concurrency?: number;
+  /**
+   * Starts per second, spaced evenly (default 90 % of the documented limit:
+   * URL Link 180, URL Scheme 90, Short Link 90, Douyin 90). `Infinity`: none.
+   */
+  ratePerSecond?: number;
+  onProgress?: (progress: GenerateManyProgress) => void;
+  /** Stops starting rows; rows in flight finish, the rest come back `NOT_DONE`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * One row's outcome, in completion order. A row that was never started (quota
+ * reached, a token failure no retry can fix, the signal aborted) comes back
+ * with a `LinkError` of code `NOT_DONE` and its `reason`.
+ */
+export type GenerateManyOutcome<Result> = { index: number; result: Result } | { index: number; error: LinkError };
+
+/** `AbortSignal`'s surface as `generateMany` uses it (no DOM types needed). */
+export interface AbortSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+type Rows<Request> = Iterable<Request> | AsyncIterable<Request>;
+
+// ---------------------------------------------------------------------------
 // WeChat: the client
 // ---------------------------------------------------------------------------
 
@@ -527,6 +573,15 @@ export declare class WeChatClient {
    * program's settings). Needs `appid`. Throws a {@link LinkError}.
    */
   readonly plainScheme: (request: PlainSchemeRequest) => string;
+
+  /**
+   * Many links, rate limited below the platform's per-second limit; a quota
+   * error stops the run cleanly and nothing is retried beyond `retries`.
+   */
+  generateMany(requests: Rows<UrlSchemeGenerateRequest>, options: GenerateManyOptions<'urlscheme'>): AsyncIterableIterator<GenerateManyOutcome<UrlSchemeGenerateResult>>;
+  generateMany(requests: Rows<UrlLinkGenerateRequest>, options: GenerateManyOptions<'urllink'>): AsyncIterableIterator<GenerateManyOutcome<UrlLinkGenerateResult>>;
+  generateMany(requests: Rows<ShortLinkGenerateRequest>, options: GenerateManyOptions<'shortlink'>): AsyncIterableIterator<GenerateManyOutcome<ShortLinkGenerateResult>>;
+  generateMany(requests: Rows<PlainSchemeRequest>, options: GenerateManyOptions<'plainScheme'>): AsyncIterableIterator<GenerateManyOutcome<string>>;
 }
 
 // ---------------------------------------------------------------------------
@@ -678,6 +733,12 @@ export declare class DouyinClient<Api extends DouyinApiVersion = 'v1'> {
   readonly getAccessToken: (request?: GetAccessTokenRequest) => Promise<AccessTokenResult>;
 
   readonly urlLink: DouyinUrlLinkMethods<Api>;
+
+  /** Many URL Links, rate limited below 100 QPS; a quota error stops the run cleanly. */
+  generateMany(
+    requests: Rows<DouyinUrlLinkGenerateRequest<Api>>,
+    options: GenerateManyOptions<'douyin.urlLink' | 'urlLink'>,
+  ): AsyncIterableIterator<GenerateManyOutcome<DouyinUrlLinkGenerateResult>>;
 }
 
 // ---------------------------------------------------------------------------
@@ -691,8 +752,16 @@ export declare class DouyinClient<Api extends DouyinApiVersion = 'v1'> {
  * - `NETWORK_ERROR`: `fetch` threw (connection refused or reset, DNS, ...).
  * - `TIMEOUT`: no answer within `timeoutMs`; the request was aborted.
  * - `INTERNAL_ERROR`: a bug in the package.
+ * - `NOT_DONE`: `generateMany` never started the row (see `reason`).
  */
-export type LinkErrorCode = 'INVALID_ARGUMENT' | 'API_ERROR' | 'HTTP_ERROR' | 'NETWORK_ERROR' | 'TIMEOUT' | 'INTERNAL_ERROR';
+export type LinkErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'API_ERROR'
+  | 'HTTP_ERROR'
+  | 'NETWORK_ERROR'
+  | 'TIMEOUT'
+  | 'INTERNAL_ERROR'
+  | 'NOT_DONE';
 
 /** The platform a {@link LinkError} comes from. */
 export type LinkPlatform = 'wechat' | 'douyin';
@@ -747,4 +816,6 @@ export declare class LinkError extends Error {
   readonly status?: number;
   /** Douyin v2: the platform's request id, for Douyin support. */
   readonly logId?: string;
+  /** `NOT_DONE`: why `generateMany` stopped starting rows. */
+  readonly reason?: 'quota' | 'auth' | 'aborted';
 }

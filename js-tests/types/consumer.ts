@@ -402,4 +402,21 @@ async function errors(): Promise<void> {
   new LinkError({ code: 'BOOM', message: 'x', platform: 'wechat', api: 'x' });
 }
 
-use(wechat, douyin, errors);
+async function bulk(): Promise<void> {
+  const rows = [{ path: 'pages/a', expireInterval: 7 }, { path: 'pages/b', expireInterval: 7 }];
+  for await (const outcome of wx.generateMany(rows, { kind: 'urllink', concurrency: 8, ratePerSecond: 100 })) {
+    if ('result' in outcome) use(outcome.index, outcome.result.urlLink);
+    else use(outcome.index, outcome.error.code, outcome.error.reason);
+  }
+  const plain = wx.generateMany([{ path: 'pages/a' }], { kind: 'plainScheme', onProgress: (p) => use(p.done, p.total) });
+  for await (const outcome of plain) if ('result' in outcome) use(outcome.result.startsWith('weixin://'));
+  for await (const outcome of dy.generateMany([{ expireTime: 1 }], { kind: 'douyin.urlLink' })) use(outcome.index);
+  // @ts-expect-error TS2769: not a kind
+  wx.generateMany(rows, { kind: 'qrcode' });
+  // @ts-expect-error TS2769: a URL Scheme's page goes in jumpWxa
+  wx.generateMany([{ path: 'pages/a' }], { kind: 'urlscheme' });
+  // @ts-expect-error TS2322: concurrency is a number
+  dy.generateMany([], { kind: 'urlLink', concurrency: 'many' });
+}
+
+use(wechat, douyin, errors, bulk);

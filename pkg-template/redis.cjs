@@ -1,0 +1,160 @@
+'use strict';
+// A ready `tokenStore` over a Redis client the caller already has: ioredis
+// (4.x/5.x, single node or Cluster) or node-redis (v4+, `redis` on npm).
+// Neither is a dependency of this package; the adapter only sends raw commands.
+//
+//   const Redis = require('ioredis');
+//   const { redisTokenStore } = require('miniprogram-links/redis');
+//   const wx = new WeChatClient({ appid, secret, tokenStore: redisTokenStore(new Redis(url)) });
+//
+// Every instance sharing the store shares one token: the instance that needs a
+// new one takes `lock`, fetches, `set`s and releases; the others adopt it.
+
+const crypto = require('crypto');
+
+// Compare-and-set: write the token only if nothing (readable) is stored, or the
+// new token expires later than the stored one. A stale instance that fetched
+// earlier can thus never overwrite a newer token. One key per script, so it
+// also runs on Redis Cluster.
+// KEYS[1] token key; ARGV[1] the JSON value, ARGV[2] its expiresAt, ARGV[3] PX.
+const SET_IF_NEWER = `
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  local ok, old = pcall(cjson.decode, stored)
+  if ok and type(old) == 'table' then
+    local at = tonumber(old['expiresAt'])
+    if at and at >= tonumber(ARGV[2]) then return 0 end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return 1
+`;
+
+// Compare-and-delete: release the lock only if it still holds our id (it may
+// have expired and been taken by another instance meanwhile).
+// KEYS[1] lock key; ARGV[1] our id.
+const RELEASE_IF_OURS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`;
+
+const MIN_PX_MS = 1000;
+
+function isClient(client) {
+  return client !== null && (typeof client === 'object' || typeof client === 'function');
+}
+
+/**
+ * One function that sends a raw command (`['SET', key, value, …]`, all strings)
+ * through whichever client was given, and resolves to Redis's reply.
+ */
+function commandFor(client) {
+  if (!isClient(client)) {
+    throw new TypeError('redisTokenStore: expected an ioredis or node-redis (v4+) client');
+  }
+  // ioredis: `call(name, ...args)` (its `sendCommand` takes a Command object, so test `call` first).
+  if (typeof client.call === 'function' && (typeof client.defineCommand === 'function' || typeof client.sendCommand !== 'function')) {
+    return (args) => client.call(...args);
+  }
+  // node-redis v4+: `sendCommand(['GET', key])`. With `legacyMode: true` the
+  // promise API is under `client.v4`.
+  if (client.v4 && typeof client.v4.sendCommand === 'function') {
+    return (args) => client.v4.sendCommand(args);
+  }
+  if (typeof client.sendCommand === 'function') {
+    return (args) => client.sendCommand(args);
+  }
+  throw new TypeError('redisTokenStore: expected an ioredis client (with call()) or a node-redis v4+ client (with sendCommand())');
+}
+
+/** The reply as text (clients may hand back Buffers). */
+function text(reply) {
+  if (reply === null || reply === undefined) return null;
+  if (typeof reply === 'string') return reply;
+  if (Buffer.isBuffer(reply)) return reply.toString('utf8');
+  return String(reply);
+}
+
+/**
+ * A `tokenStore` ({ get, set, lock }) over a Redis client.
+ * @param {object} client an ioredis `Redis`/`Cluster` or a node-redis v4+ client, connected (or connecting)
+ * @param {{ prefix?: string }} [options] `prefix` goes before every key (default none: keys
+ *   already read `miniprogram-links:<platform>:<appid>:access_token`)
+ */
+function redisTokenStore(client, options) {
+  const send = commandFor(client);
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError('redisTokenStore: options must be an object');
+  }
+  const prefix = options && options.prefix !== undefined ? options.prefix : '';
+  if (typeof prefix !== 'string') throw new TypeError('redisTokenStore: options.prefix must be a string');
+
+  // The client's own error may carry the command's arguments (the token) in
+  // extra fields: pass on its message only.
+  const command = async (args) => {
+    try {
+      return await send(args);
+    } catch (err) {
+      const message = err && typeof err.message === 'string' ? err.message : String(err);
+      throw new Error(`redis ${args[0]}: ${message}`);
+    }
+  };
+
+  const keyOf = (key) => {
+    if (typeof key !== 'string' || key === '') throw new TypeError('redisTokenStore: key must be a non-empty string');
+    return prefix + key;
+  };
+
+  return Object.freeze({
+    /** The stored token, or null (nothing stored, or not JSON). */
+    async get(key) {
+      const raw = text(await command(['GET', keyOf(key)]));
+      if (raw === null) return null;
+      try {
+        const value = JSON.parse(raw);
+        return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : null;
+      } catch (_) {
+        return null;
+      }
+    },
+
+    /**
+     * Stores `value` unless a token that expires as late or later is already
+     * there. Resolves to whether it was written. Expires with the token (at
+     * least 1 s from now).
+     */
+    async set(key, value) {
+      const k = keyOf(key);
+      const expiresAt = value !== null && typeof value === 'object' ? value.expiresAt : undefined;
+      if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) {
+        throw new TypeError('redisTokenStore: value.expiresAt must be a finite number (ms since the epoch)');
+      }
+      const px = Math.max(MIN_PX_MS, Math.ceil(expiresAt - Date.now()));
+      const written = await command(['EVAL', SET_IF_NEWER, '1', k, JSON.stringify(value), String(expiresAt), String(px)]);
+      return Number(written) === 1;
+    },
+
+    /**
+     * Takes the refresh lock for `key` for `ttlMs`: resolves to a release
+     * function, or to null while another instance holds it.
+     */
+    async lock(key, ttlMs) {
+      const lockKey = `${keyOf(key)}:lock`;
+      const px = Math.max(1, Math.ceil(Number(ttlMs) || 0));
+      const id = crypto.randomBytes(16).toString('hex');
+      const reply = text(await command(['SET', lockKey, id, 'NX', 'PX', String(px)]));
+      if (reply !== 'OK') return null;
+      let released = null;
+      return function release() {
+        if (released === null) {
+          released = command(['EVAL', RELEASE_IF_OURS, '1', lockKey, id]).then((n) => Number(n) === 1);
+        }
+        return released;
+      };
+    },
+  });
+}
+
+module.exports = { redisTokenStore };

@@ -1,0 +1,61 @@
+// `miniprogram-links/redis`: a ready `tokenStore` over a Redis client you
+// already have (ioredis, or node-redis v4+). Neither library is a dependency
+// of this package: the adapter sends raw commands through your client.
+import type { StoredToken } from './index';
+
+/** An ioredis `Redis` or `Cluster` (anything with `call(command, ...args)`). */
+export interface IoRedisLike {
+  call(command: string, ...args: Array<string | number>): Promise<unknown>;
+}
+
+/** A node-redis v4+ client (anything with `sendCommand([command, ...args])`). */
+export interface NodeRedisLike {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** A node-redis v4 client created with `legacyMode: true`. */
+export interface NodeRedisLegacyLike {
+  v4: NodeRedisLike;
+}
+
+export type RedisClientLike = IoRedisLike | NodeRedisLike | NodeRedisLegacyLike;
+
+export interface RedisTokenStoreOptions {
+  /** Goes before every key. Default: none (keys already read `miniprogram-links:<platform>:<appid>:access_token`). */
+  prefix?: string;
+}
+
+/** Releases a refresh lock if it is still ours; resolves to whether it was. */
+export type ReleaseLock = () => Promise<boolean>;
+
+/** The `tokenStore` the adapter returns: pass it as `tokenStore` to `WeChatClient` / `DouyinClient`. */
+export interface RedisTokenStore {
+  /** `GET key`, parsed; `null` when nothing is stored or the value is not JSON. */
+  get(key: string): Promise<StoredToken | null>;
+  /**
+   * Compare-and-set (one Lua `EVAL`): writes `value` only if nothing is stored
+   * or it expires later than the stored token, so a stale instance never
+   * overwrites a newer token. The key expires with the token (at least 1 s).
+   * Resolves to whether it was written.
+   */
+  set(key: string, value: StoredToken): Promise<boolean>;
+  /**
+   * `SET key:lock <random id> NX PX ttlMs`: a release function when taken,
+   * `null` while another instance holds the lock.
+   */
+  lock(key: string, ttlMs: number): Promise<ReleaseLock | null>;
+}
+
+/**
+ * A `tokenStore` shared by every instance that uses the same Redis: one of
+ * them fetches a new token while holding a lock, the others adopt it.
+ *
+ * ```js
+ * const Redis = require('ioredis');
+ * const { redisTokenStore } = require('miniprogram-links/redis');
+ * const wx = new WeChatClient({ appid, secret, tokenStore: redisTokenStore(new Redis(process.env.REDIS_URL)) });
+ * ```
+ *
+ * @throws TypeError when `client` is neither an ioredis nor a node-redis v4+ client.
+ */
+export function redisTokenStore(client: RedisClientLike, options?: RedisTokenStoreOptions): RedisTokenStore;
