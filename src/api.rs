@@ -64,10 +64,6 @@ impl Api {
             _ => Platform::Wechat,
         }
     }
-
-    pub fn is_token(self) -> bool {
-        matches!(self, Api::WechatToken | Api::DouyinToken | Api::DouyinV2Token)
-    }
 }
 
 #[cfg(test)]
