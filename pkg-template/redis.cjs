@@ -59,9 +59,15 @@ function commandFor(client) {
     return (args) => client.call(...args);
   }
   // node-redis v4+: `sendCommand(['GET', key])`. With `legacyMode: true` the
-  // promise API is under `client.v4`.
-  if (client.v4 && typeof client.v4.sendCommand === 'function') {
-    return (args) => client.v4.sendCommand(args);
+  // promise API is under `client.v4` (a getter that throws outside legacy mode).
+  let v4;
+  try {
+    v4 = client.v4;
+  } catch (_) {
+    v4 = undefined;
+  }
+  if (v4 && typeof v4.sendCommand === 'function') {
+    return (args) => v4.sendCommand(args);
   }
   if (typeof client.sendCommand === 'function') {
     return (args) => client.sendCommand(args);

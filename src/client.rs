@@ -203,7 +203,7 @@ impl Client {
     /// The JSON of a `LinkError`, secrets and `tokens` hidden.
     pub fn error_json(&self, error: &Error, tokens: &[String]) -> String {
         let fields = error.fields(|text| self.redact(text, tokens));
-        serde_json::to_string(&fields).unwrap_or_else(|_| r#"{"code":"INTERNAL","message":"unserialisable error"}"#.to_owned())
+        serde_json::to_string(&fields).unwrap_or_else(|_| r#"{"code":"INTERNAL_ERROR","message":"unserialisable error"}"#.to_owned())
     }
 }
 
