@@ -21,6 +21,8 @@ const SHIPPED = [
   'transport.cjs',
   'batch.cjs',
   'cli.cjs',
+  'redis.cjs',
+  'redis.d.ts',
   'miniprogram_links.js',
   'miniprogram_links_bg.wasm',
   'README.md',
@@ -62,6 +64,7 @@ test('package.json: entry points, exports map, engines, no dependencies', () => 
   assert.equal(pkgJson.type, undefined, 'no "type": the wasm-bindgen glue is CommonJS');
   assert.deepEqual(pkgJson.exports, {
     '.': { types: './index.d.ts', import: './index.mjs', require: './index.cjs' },
+    './redis': { types: './redis.d.ts', require: './redis.cjs', default: './redis.cjs' },
     './package.json': './package.json',
   });
   assert.deepEqual(pkgJson.engines, { node: '>=16' });
@@ -93,7 +96,7 @@ test('npm pack lists exactly the shipped files', async (t) => {
   assert.deepEqual(files, [...SHIPPED, 'package.json'].sort());
   assert.ok(!files.some((f) => f.endsWith('.map')), 'no source maps');
   assert.ok(!files.some((f) => /test/i.test(f)), 'no tests');
-  assert.deepEqual(files.filter((f) => f.endsWith('.d.ts')), ['index.d.ts']);
+  assert.deepEqual(files.filter((f) => f.endsWith('.d.ts')).sort(), ['index.d.ts', 'redis.d.ts']);
   t.diagnostic(`tarball: ${report.size} bytes packed, ${report.unpackedSize} unpacked, ${report.entryCount} files`);
 });
 
