@@ -10,6 +10,8 @@ const { bindGenerateMany } = require('./batch.cjs');
 // glue can re-instantiate it; every client then rebuilds its core from its
 // options on its next call. `instance` counts the re-instantiations.
 let instance = 0;
+// Settles the calls in flight on the current instance; a reset abandons them.
+const inFlight = new Set();
 
 function isTrap(thrown) {
   return thrown instanceof WebAssembly.RuntimeError;
@@ -19,7 +21,29 @@ function recoverFrom(thrown) {
   if (isTrap(thrown) && typeof bindings.__wbg_reset_state === 'function') {
     bindings.__wbg_reset_state();
     instance += 1;
+    const abandoned = [...inFlight];
+    inFlight.clear();
+    for (const abandon of abandoned) abandon();
   }
+}
+
+// The old instance's callbacks are dropped after a reset (scripts/build patches
+// the glue so), so its calls would never settle: reject them here instead.
+function tracked(promise, platform, api) {
+  return new Promise((resolve, reject) => {
+    const abandon = () => reject(internalError(platform, api, 'the WebAssembly instance was reset by a failure in another call'));
+    inFlight.add(abandon);
+    promise.then(
+      (value) => {
+        inFlight.delete(abandon);
+        resolve(value);
+      },
+      (thrown) => {
+        inFlight.delete(abandon);
+        reject(thrown);
+      }
+    );
+  });
 }
 
 const OPTIONAL_FIELDS = ['field', 'errcode', 'errmsg', 'status', 'logId'];
@@ -62,6 +86,17 @@ function markNonJson(key, value) {
   }
 }
 
+// What went wrong, from anything thrown: a revoked Proxy or a throwing
+// `message` getter must not turn into a second, raw exception.
+function reasonOf(thrown) {
+  try {
+    const message = thrown !== null && typeof thrown === 'object' ? thrown.message : undefined;
+    return typeof message === 'string' ? message : String(thrown);
+  } catch {
+    return 'it threw while being read';
+  }
+}
+
 function invalid(platform, api, field, message) {
   return new LinkError({ code: 'INVALID_ARGUMENT', platform, api, retryable: false, field, message: `${field}: ${message}` });
 }
@@ -72,7 +107,7 @@ function toJson(value, platform, api, field) {
   try {
     return JSON.stringify(value === undefined ? {} : value, markNonJson);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : 'it threw while being read';
+    const reason = reasonOf(err);
     throw invalid(platform, api, field, `cannot be read: ${reason}`);
   }
 }
@@ -82,7 +117,10 @@ function fromCore(thrown, platform, api) {
   if (thrown instanceof LinkError) return thrown;
   // Only a bug in the package gets here (a trap inside the WebAssembly module).
   recoverFrom(thrown);
-  const reason = thrown instanceof Error ? thrown.message : String(thrown);
+  return internalError(platform, api, reasonOf(thrown));
+}
+
+function internalError(platform, api, reason) {
   return new LinkError({ code: 'INTERNAL_ERROR', platform, api, retryable: false, message: `${api}: internal error: ${reason}` });
 }
 
@@ -113,18 +151,20 @@ function sender(fetchImpl) {
       const colon = line.indexOf(':');
       if (colon > 0) headers[line.slice(0, colon)] = line.slice(colon + 1);
     }
-    return new Promise((resolve) => resolve(fetchImpl(url, { method, headers, body, signal: controller.signal })))
-      .then((response) => response.text().then((text) => [response.status, text]))
-      .then(
-        (answer) => {
-          clearTimeout(timer);
-          return answer;
-        },
-        (err) => {
-          clearTimeout(timer);
-          throw controller.signal.aborted ? timeoutError(timeoutMs) : err;
-        }
-      );
+    const attempt = new Promise((resolve) => resolve(fetchImpl(url, { method, headers, body, signal: controller.signal })))
+      .then((response) => response.text().then((text) => [response.status, text]));
+    // A fetch that ignores the signal (or a body that never ends) still times out.
+    const expired = new Promise((_, reject) => controller.signal.addEventListener('abort', () => reject(timeoutError(timeoutMs))));
+    return Promise.race([attempt, expired]).then(
+      (answer) => {
+        clearTimeout(timer);
+        return answer;
+      },
+      (err) => {
+        clearTimeout(timer);
+        throw controller.signal.aborted ? timeoutError(timeoutMs) : err;
+      }
+    );
   };
 }
 
@@ -147,7 +187,7 @@ function createCore(kind, platform, options) {
       tokenStore: store,
     };
   } catch (err) {
-    throw invalid(platform, kind, 'options', `cannot be read: ${err instanceof Error ? err.message : 'it threw'}`);
+    throw invalid(platform, kind, 'options', `cannot be read: ${reasonOf(err)}`);
   }
   const text = toJson(described, platform, kind, 'options');
   const build = () => {
@@ -173,7 +213,7 @@ function method(core, platform, api) {
   return function (request) {
     try {
       const text = toJson(request, platform, api, 'request');
-      return core().call(api, text).then(JSON.parse, (thrown) => {
+      return tracked(core().call(api, text), platform, api).then(JSON.parse, (thrown) => {
         throw fromCore(thrown, platform, api);
       });
     } catch (thrown) {
@@ -221,7 +261,11 @@ class WeChatClient {
 class DouyinClient {
   constructor(options) {
     const core = createCore('DouyinClient', 'douyin', options);
-    const prefix = options.api === 'v2' ? 'douyin.v2.' : 'douyin.';
+    // createCore read `api` already; a getter that throws only now means v1.
+    let prefix = 'douyin.';
+    try {
+      if (options.api === 'v2') prefix = 'douyin.v2.';
+    } catch {}
     const call = (api) => method(core, 'douyin', api);
     this.getAccessToken = call(`${prefix}getAccessToken`);
     this.urlLink = Object.freeze({

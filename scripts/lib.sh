@@ -149,6 +149,22 @@ ensure_toolchain() {
 # CLI falls back to looking for the externref runtime's exports, which is right
 # either way. wasm-opt, run later with explicit feature flags, validates that
 # nothing past MVP + those flags is left in the module.
+# drop_stale_closure_calls GLUE: after a trap, index.cjs re-instantiates the
+# module; a callback of the old instance (a fetch settling late) would throw
+# "Cannot invoke closure from previous WASM instance" into a promise nobody
+# handles, which ends the process. Make it return instead: index.cjs has
+# already rejected the calls those callbacks belonged to.
+drop_stale_closure_calls() {
+  node - "$1" <<'JS'
+const fs = require('node:fs');
+const file = process.argv[2];
+const throwing = "throw new Error('Cannot invoke closure from previous WASM instance');";
+const text = fs.readFileSync(file, 'utf8');
+if (!text.includes(throwing)) throw new Error(`${file}: the stale-closure check changed; review drop_stale_closure_calls`);
+fs.writeFileSync(file, text.split(throwing).join('return;'));
+JS
+}
+
 strip_target_features() {
   node - "$1" "$2" <<'JS'
 const fs = require('node:fs');
@@ -223,6 +239,7 @@ build_probe_pkg() {
   mkdir -p "$out"
   wasm-bindgen --target nodejs --experimental-reset-state-function \
     --out-dir "$out" --out-name miniprogram_links --no-typescript "$input"
+  drop_stale_closure_calls "$out/miniprogram_links.js"
   cp -R pkg-template/. "$out/"
   cp README.md "$out/README.md"
   node -e '

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::api::Api;
 use crate::douyin::{self, Generation};
 use crate::error::{Error, Failure, Platform};
-use crate::input::{describe, key, number_text, Key, Object};
+use crate::input::{clip, describe, key, number_text, Key, Object};
 use crate::wechat;
 
 const APPID: Key = key("appid");
@@ -112,7 +112,7 @@ fn base_url(value: &str, allow_http: bool) -> Result<String, Failure> {
     let (scheme, rest) = value.split_once("://").ok_or_else(|| Failure::invalid(field, "must be an absolute http(s) URL"))?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() || value.contains(['?', '#']) || value.contains(char::is_whitespace) {
-        return Err(Failure::invalid(field, format!("must be a URL like https://api.weixin.qq.com, got `{value}`")));
+        return Err(Failure::invalid(field, format!("must be a URL like https://api.weixin.qq.com, got `{}`", clip(value))));
     }
     match scheme {
         "https" => {}
@@ -120,7 +120,7 @@ fn base_url(value: &str, allow_http: bool) -> Result<String, Failure> {
         "http" => {
             return Err(Failure::invalid(field, "must use https (plain http is allowed only on loopback or with openApiService)"))
         }
-        _ => return Err(Failure::invalid(field, format!("must be an http(s) URL, got scheme `{scheme}`"))),
+        _ => return Err(Failure::invalid(field, format!("must be an http(s) URL, got scheme `{}`", clip(scheme)))),
     }
     Ok(value.trim_end_matches('/').to_owned())
 }
@@ -172,7 +172,7 @@ impl Config {
             match obj.string(API)?.unwrap_or("v1") {
                 "v1" => Flavor::Douyin(Generation::V1),
                 "v2" => Flavor::Douyin(Generation::V2),
-                other => return Err(Failure::invalid(API.camel, format!("must be 'v1' or 'v2', got `{other}`"))),
+                other => return Err(Failure::invalid(API.camel, format!("must be 'v1' or 'v2', got `{}`", clip(other)))),
             }
         };
         let appid = non_empty(&obj, APPID)?;

@@ -70,14 +70,14 @@ fn excerpt(body: &str) -> String {
 /// The fields of a JavaScript `LinkError`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ErrorFields<'a> {
+pub struct ErrorFields {
     code: &'static str,
     message: String,
     platform: Platform,
     api: &'static str,
     retryable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
+    field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     errcode: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,7 +85,7 @@ pub struct ErrorFields<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    log_id: Option<&'a str>,
+    log_id: Option<String>,
 }
 
 impl Failure {
@@ -142,7 +142,7 @@ impl Error {
     pub fn message(&self, redact: impl Fn(&str) -> String) -> String {
         let api = self.api.name();
         match &self.failure {
-            Failure::InvalidArgument { field, reason } => format!("{field}: {}", redact(reason)),
+            Failure::InvalidArgument { field, reason } => redact(&format!("{field}: {reason}")),
             Failure::Api { errcode, errmsg, .. } => match self.documented() {
                 Some(d) => format!("{api} failed with {errcode}: {} (platform said: {})", d.meaning, redact(errmsg)),
                 None => format!("{api} failed with undocumented code {errcode} (platform said: {})", redact(errmsg)),
@@ -159,7 +159,7 @@ impl Error {
     }
 
     /// The `LinkError` fields, with free text passed through `redact`.
-    pub fn fields(&self, redact: impl Fn(&str) -> String) -> ErrorFields<'_> {
+    pub fn fields(&self, redact: impl Fn(&str) -> String) -> ErrorFields {
         let mut fields = ErrorFields {
             code: self.code(),
             message: self.message(&redact),
@@ -173,12 +173,12 @@ impl Error {
             log_id: None,
         };
         match &self.failure {
-            Failure::InvalidArgument { field, .. } => fields.field = Some(field),
+            Failure::InvalidArgument { field, .. } => fields.field = Some(redact(field)),
             Failure::Api { errcode, errmsg, status, log_id } => {
                 fields.errcode = Some(*errcode);
                 fields.errmsg = Some(redact(errmsg));
                 fields.status = Some(*status);
-                fields.log_id = log_id.as_deref();
+                fields.log_id = log_id.as_deref().map(&redact);
             }
             Failure::Http { status, .. } => fields.status = Some(*status),
             Failure::Network { .. } | Failure::Timeout { .. } => {}

@@ -76,7 +76,8 @@ impl<'a> Object<'a> {
         let prefix = if name.is_empty() { String::new() } else { format!("{name}.") };
         for given in map.keys() {
             if !known.iter().any(|k| k.camel == given || k.snake == given) {
-                let reason = match nearest(given, known) {
+                let given = clip(given);
+                let reason = match nearest(&given, known) {
                     Some(near) => format!("unknown key `{given}`: did you mean `{near}`?"),
                     None => format!("unknown key `{given}`"),
                 };
@@ -180,6 +181,17 @@ impl<'a> Object<'a> {
 pub fn whole(n: f64) -> Option<i64> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     (n.fract() == 0.0 && n.abs() <= MAX_SAFE).then_some(n as i64)
+}
+
+/// Caller text quoted in a message, cut short: a 1 MB key makes no 1 MB error.
+pub fn clip(text: &str) -> String {
+    const MAX: usize = 64;
+    if text.chars().count() <= MAX {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(MAX).collect();
+    cut.push('…');
+    cut
 }
 
 /// A number for a message, without pulling float formatting into the module.

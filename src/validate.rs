@@ -2,7 +2,7 @@
 //! that has the rule.
 
 use crate::error::Failure;
-use crate::input::{number_text, whole, Instant};
+use crate::input::{clip, number_text, whole, Instant};
 
 /// 003 (newer than 002's 128): `query` of a scheme, a URL Link and `cloud_base`.
 pub const QUERY_MAX_CHARS: usize = 1024;
@@ -101,7 +101,7 @@ pub fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), Failure>
     if allowed.contains(&value) {
         return Ok(());
     }
-    Err(Failure::invalid(field, format!("must be one of {}, got `{value}`", allowed.join(", "))))
+    Err(Failure::invalid(field, format!("must be one of {}, got `{}`", allowed.join(", "), clip(value))))
 }
 
 pub fn env_version(field: &str, value: &str) -> Result<(), Failure> {

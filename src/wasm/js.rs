@@ -39,17 +39,19 @@ pub fn random() -> f64 {
     js_sys::Math::random()
 }
 
-/// The text of a thrown JavaScript value, whatever was thrown.
+/// The text of a thrown JavaScript value, whatever was thrown. Read through
+/// `Reflect`, which catches: a `message` getter may throw too.
 pub fn describe_thrown(value: &JsValue) -> String {
-    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
-        let message = String::from(error.message());
-        let code = Reflect::get(error, &"code".into()).ok().and_then(|c| c.as_string());
-        return match code {
-            Some(code) if !message.contains(&code) => format!("{code}: {message}"),
-            _ => message,
-        };
+    if let Some(text) = value.as_string() {
+        return text;
     }
-    value.as_string().unwrap_or_else(|| "a non-Error value was thrown".to_owned())
+    let read = |key: &str| get(value, key).ok().and_then(|v| v.as_string());
+    match (read("message"), read("code")) {
+        (Some(message), Some(code)) if !message.contains(&code) => format!("{code}: {message}"),
+        (Some(message), _) => message,
+        (None, Some(code)) => code,
+        (None, None) => "a value without a message was thrown".to_owned(),
+    }
 }
 
 fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {

@@ -1,0 +1,435 @@
+// The Redis tokenStore adapter (`miniprogram-links/redis`) against a real
+// redis-server, with both client libraries (ioredis 5, node-redis 4):
+//
+// - the adapter itself: get (null on miss or garbage), set as compare-and-set
+//   (a stale instance never overwrites a newer token; expires with the token),
+//   lock (SET NX PX, release only if still ours, expiry);
+// - many instances, one token: 4 Node processes (js-tests/support/redis-worker.mjs)
+//   x 50 concurrent calls on a cold store make exactly ONE token request;
+//   a token revoked under all 4 warm processes is replaced once in total;
+//   a lock holder SIGKILLed mid-refresh stalls the others one lock TTL at most.
+//
+// redis-server is found on PATH or installed from the Debian package, started
+// on 127.0.0.1 on a free port with no persistence, and stopped at the end
+// (js-tests/support/redis-server.mjs); the client libraries are installed for
+// the test only into a cache folder outside the project. The whole file is one
+// top-level test with subtests, so that the server is stopped in `finally` on
+// every Node version (Node 16's runner never calls top-level after hooks).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { startRedis, redisClientLibraries, rawCommand } from './support/redis-server.mjs';
+import { withEmulator, wechatClient, requestsTo, sleep } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const WORKER = path.join(HERE, 'support', 'redis-worker.mjs');
+const TOKEN = '/cgi-bin/token';
+
+let redisTokenStore;
+try {
+  ({ redisTokenStore } = require('miniprogram-links/redis'));
+} catch (err) {
+  redisTokenStore = null;
+}
+
+let counter = 0;
+const uniqueKey = (label) => `test:${label}:${process.pid}:${Date.now()}:${counter++}`;
+const HOUR = 3600 * 1000;
+
+/** A raw command through either client library. */
+function raw(client, args) {
+  return typeof client.call === 'function' ? client.call(...args) : client.sendCommand(args);
+}
+
+async function openClient(libs, lib, url, extra = {}) {
+  if (lib === 'ioredis') {
+    const client = new libs.Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, ...extra });
+    await client.connect();
+    return { client, close: () => client.quit() };
+  }
+  const client = libs.createClient({ url, ...extra });
+  client.on('error', () => {});
+  await client.connect();
+  // In legacy mode quit() is the callback-style command: the client would
+  // take the server's close for a dropped connection and reconnect forever.
+  return { client, close: () => (extra.legacyMode ? client.disconnect() : client.quit()) };
+}
+
+function token(name, expiresAt) {
+  return { accessToken: name, expiresAt, refreshAt: expiresAt - 5 * 60 * 1000 };
+}
+
+// ---------------------------------------------------------------- workers
+
+class Worker {
+  constructor(env) {
+    this.stderr = '';
+    this.child = fork(WORKER, [], {
+      // Not the test runner's flags: the worker is a plain program.
+      execArgv: [],
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child.stderr.on('data', (c) => {
+      this.stderr = (this.stderr + c.toString('utf8')).slice(-4000);
+    });
+    this.pending = new Map();
+    this.nextId = 0;
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.ready = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker not ready in 20 s: ${this.stderr}`)), 20_000);
+      this.child.on('message', (msg) => {
+        if (msg && msg.ready) {
+          clearTimeout(timer);
+          resolve();
+        } else if (msg && this.pending.has(msg.id)) {
+          this.pending.get(msg.id)(msg);
+          this.pending.delete(msg.id);
+        }
+      });
+      this.exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`worker exited (${code ?? signal}): ${this.stderr}`));
+        for (const done of this.pending.values()) done({ ok: 0, failures: [{ code: 'WORKER_EXITED', message: this.stderr }] });
+        this.pending.clear();
+      });
+    });
+    this.ready.catch(() => {});
+  }
+
+  /** n concurrent urllink.generate calls in the worker: { ok, failures, ms }. */
+  burst(n) {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.child.send({ id, cmd: 'burst', n });
+    });
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      this.child.send({ cmd: 'exit' });
+    } catch (_) {
+      // the channel is already gone
+    }
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+async function startWorkers(count, { emu, redisUrl, libs, timeoutMs = 2000, retries = 0 }) {
+  const { appid, secret } = emu.credentials.wechat;
+  const workers = [];
+  for (let i = 0; i < count; i++) {
+    workers.push(
+      new Worker({
+        MPL_EMU_URL: emu.url,
+        MPL_APPID: appid,
+        MPL_SECRET: secret,
+        MPL_REDIS_URL: redisUrl,
+        // Both client libraries share the same store: half the instances each.
+        MPL_REDIS_LIB: i % 2 === 0 ? 'ioredis' : 'redis',
+        MPL_REDIS_DEPS: libs.dir,
+        MPL_TIMEOUT_MS: String(timeoutMs),
+        MPL_RETRIES: String(retries),
+      }),
+    );
+  }
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.stop()));
+    throw err;
+  }
+  return workers;
+}
+
+function assertAllOk(results, perWorker) {
+  for (const [i, r] of results.entries()) {
+    assert.deepEqual(r.failures, [], `worker ${i}: failures`);
+    assert.equal(r.ok, perWorker, `worker ${i}: successful calls`);
+  }
+}
+
+// ---------------------------------------------------------------- the adapter alone
+
+async function adapterSuite(t, libs, lib, redisUrl) {
+  const { client, close } = await openClient(libs, lib, redisUrl);
+  try {
+    const store = redisTokenStore(client);
+    await t.test(`${lib}: get is null on a miss and on anything that is not a JSON object`, async () => {
+      const key = uniqueKey('get');
+      assert.equal(await store.get(key), null);
+      for (const garbage of ['not json', '"a string"', '42', 'null', '[1,2]', '{"accessToken":']) {
+        await raw(client, ['SET', key, garbage]);
+        assert.equal(await store.get(key), null, `GET ${garbage}`);
+      }
+      const value = token('T', Date.now() + HOUR);
+      await raw(client, ['SET', key, JSON.stringify(value)]);
+      assert.deepEqual(await store.get(key), value);
+    });
+
+    await t.test(`${lib}: set writes when nothing is stored, with PX = expiresAt - now`, async () => {
+      const key = uniqueKey('set');
+      const value = token('FIRST', Date.now() + HOUR);
+      assert.equal(await store.set(key, value), true);
+      assert.deepEqual(JSON.parse(await raw(client, ['GET', key])), value);
+      const pttl = Number(await raw(client, ['PTTL', key]));
+      assert.ok(pttl > HOUR - 10_000 && pttl <= HOUR, `PTTL ${pttl}`);
+    });
+
+    await t.test(`${lib}: set is compare-and-set: an older or equal expiresAt never overwrites a newer token`, async () => {
+      const key = uniqueKey('cas');
+      const now = Date.now();
+      const newer = token('NEWER', now + 2 * HOUR);
+      assert.equal(await store.set(key, newer), true);
+      assert.equal(await store.set(key, token('STALE', now + HOUR)), false, 'older');
+      assert.equal(await store.set(key, token('SAME_TIME', now + 2 * HOUR)), false, 'equal');
+      assert.deepEqual(await store.get(key), newer);
+      const newest = token('NEWEST', now + 3 * HOUR);
+      assert.equal(await store.set(key, newest), true);
+      assert.deepEqual(await store.get(key), newest);
+    });
+
+    await t.test(`${lib}: set replaces garbage, and keeps a token about to expire at least 1 s`, async () => {
+      const key = uniqueKey('garbage');
+      await raw(client, ['SET', key, '{broken']);
+      const soon = token('SOON', Date.now() + 10);
+      assert.equal(await store.set(key, soon), true);
+      assert.deepEqual(await store.get(key), soon);
+      const pttl = Number(await raw(client, ['PTTL', key]));
+      assert.ok(pttl > 500 && pttl <= 1000, `PTTL ${pttl}`);
+      await assert.rejects(store.set(key, { accessToken: 'X' }), TypeError);
+      await assert.rejects(store.set(key, token('X', Number.NaN)), TypeError);
+    });
+
+    await t.test(`${lib}: 30 concurrent sets in random order leave the latest-expiring token`, async () => {
+      const key = uniqueKey('race');
+      const base = Date.now() + HOUR;
+      const order = Array.from({ length: 30 }, (_, i) => i).sort(() => Math.random() - 0.5);
+      const written = await Promise.all(order.map((i) => store.set(key, token(`T${i}`, base + i * 1000))));
+      assert.ok(written.includes(true));
+      assert.equal((await store.get(key)).accessToken, 'T29');
+    });
+
+    await t.test(`${lib}: lock is exclusive; release frees it once and only if still ours`, async () => {
+      const key = uniqueKey('lock');
+      const release = await store.lock(key, 10_000);
+      assert.equal(typeof release, 'function');
+      assert.equal(await store.lock(key, 10_000), null, 'busy while held');
+      const pttl = Number(await raw(client, ['PTTL', `${key}:lock`]));
+      assert.ok(pttl > 9000 && pttl <= 10_000, `lock PTTL ${pttl}`);
+      assert.equal(await release(), true);
+      assert.equal(await release(), true, 'releasing twice is harmless (same answer)');
+      const again = await store.lock(key, 10_000);
+      assert.equal(typeof again, 'function', 'free after release');
+      await again();
+    });
+
+    await t.test(`${lib}: an expired lock can be taken, and the old holder's release leaves the new lock alone`, async () => {
+      const key = uniqueKey('expiry');
+      const first = await store.lock(key, 150);
+      assert.equal(typeof first, 'function');
+      await sleep(300);
+      const second = await store.lock(key, 10_000);
+      assert.equal(typeof second, 'function', 'taken after the TTL');
+      assert.equal(await first(), false, 'the stale release deletes nothing');
+      assert.equal(await store.lock(key, 10_000), null, 'the new holder still holds it');
+      assert.equal(await second(), true);
+    });
+
+    await t.test(`${lib}: prefix goes before the token key and the lock key`, async () => {
+      const prefixed = redisTokenStore(client, { prefix: 'tenant-a:' });
+      const key = uniqueKey('prefix');
+      const value = token('P', Date.now() + HOUR);
+      await prefixed.set(key, value);
+      assert.equal(await store.get(key), null);
+      assert.deepEqual(JSON.parse(await raw(client, ['GET', `tenant-a:${key}`])), value);
+      const release = await prefixed.lock(key, 5000);
+      assert.equal(Number(await raw(client, ['EXISTS', `tenant-a:${key}:lock`])), 1);
+      await release();
+    });
+  } finally {
+    await close();
+  }
+}
+
+// ---------------------------------------------------------------- the file
+
+test('redisTokenStore with a real redis-server, ioredis and node-redis', { timeout: 240_000 }, async (t) => {
+  if (!redisTokenStore) {
+    assert.fail("require('miniprogram-links/redis') failed: the package must export ./redis");
+  }
+  const server = await startRedis();
+  if (server.skip) {
+    t.skip(server.skip);
+    return;
+  }
+  const libs = redisClientLibraries();
+  if (libs.skip) {
+    await server.stop();
+    t.skip(libs.skip);
+    return;
+  }
+  try {
+    await t.test('redisTokenStore rejects what is not a Redis client, and bad options', () => {
+      assert.throws(() => redisTokenStore(undefined), TypeError);
+      assert.throws(() => redisTokenStore({}), TypeError);
+      assert.throws(() => redisTokenStore({ get() {}, set() {} }), TypeError);
+      assert.throws(() => redisTokenStore({ sendCommand: async () => null }, { prefix: 5 }), TypeError);
+      assert.throws(() => redisTokenStore({ sendCommand: async () => null }, 'x'), TypeError);
+    });
+
+    await t.test('a Redis error reaches the client as a failed token fetch, without the command arguments', async () => {
+      const sent = [];
+      const failing = {
+        async sendCommand(args) {
+          sent.push(args);
+          const err = new Error('READONLY You cannot write against a read only replica.');
+          err.command = { args }; // what ioredis attaches: it would carry the token
+          throw err;
+        },
+      };
+      const store = redisTokenStore(failing);
+      await assert.rejects(store.set('k', token('SECRET-TOKEN', Date.now() + HOUR)), (err) => {
+        assert.match(err.message, /^redis EVAL: READONLY/);
+        assert.equal(err.command, undefined);
+        assert.ok(!JSON.stringify(err).includes('SECRET-TOKEN') && !String(err.stack).includes('SECRET-TOKEN'));
+        return true;
+      });
+      assert.equal(sent.length, 1);
+    });
+
+    for (const lib of ['ioredis', 'node-redis']) {
+      await adapterSuite(t, libs, lib === 'node-redis' ? 'redis' : 'ioredis', server.url);
+    }
+
+    await t.test('node-redis in legacyMode works through client.v4', async () => {
+      const { client, close } = await openClient(libs, 'redis', server.url, { legacyMode: true });
+      try {
+        const store = redisTokenStore(client);
+        const key = uniqueKey('legacy');
+        const value = token('L', Date.now() + HOUR);
+        assert.equal(await store.set(key, value), true);
+        assert.deepEqual(await store.get(key), value);
+        const release = await store.lock(key, 1000);
+        assert.equal(typeof release, 'function');
+        assert.equal(await release(), true);
+      } finally {
+        await close();
+      }
+    });
+
+    await t.test('in one process: two clients on one Redis share one token (ioredis and node-redis)', async () => {
+      await rawCommand(server.port, 'FLUSHALL');
+      const a = await openClient(libs, 'ioredis', server.url);
+      const b = await openClient(libs, 'redis', server.url);
+      try {
+        await withEmulator(async (emu) => {
+          const one = wechatClient(emu, { tokenStore: redisTokenStore(a.client), retries: 0 });
+          const two = wechatClient(emu, { tokenStore: redisTokenStore(b.client), retries: 0 });
+          const results = await Promise.all([
+            ...Array.from({ length: 10 }, () => one.urllink.generate({ path: 'pages/a' })),
+            ...Array.from({ length: 10 }, () => two.urllink.generate({ path: 'pages/a' })),
+          ]);
+          assert.ok(results.every((r) => typeof r.urlLink === 'string'));
+          assert.equal(requestsTo(emu, TOKEN).length, 1);
+          const stored = await redisTokenStore(a.client).get(`miniprogram-links:wechat:${emu.credentials.wechat.appid}:access_token`);
+          assert.equal(stored.accessToken, emu.issuedTokens[0]);
+        });
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    await t.test('4 processes x 50 concurrent calls on a cold store: exactly one token request', async () => {
+      await rawCommand(server.port, 'FLUSHALL');
+      await withEmulator(async (emu) => {
+        const workers = await startWorkers(4, { emu, redisUrl: server.url, libs });
+        try {
+          const results = await Promise.all(workers.map((w) => w.burst(50)));
+          assertAllOk(results, 50);
+          assert.equal(requestsTo(emu, TOKEN).length, 1, 'token requests from 4 cold processes');
+          assert.equal(requestsTo(emu, '/wxa/generate_urllink').length, 200);
+          const [only] = emu.issuedTokens;
+          assert.ok(requestsTo(emu, '/wxa/generate_urllink').every((r) => r.query.access_token === only));
+        } finally {
+          await Promise.all(workers.map((w) => w.stop()));
+        }
+      });
+    });
+
+    await t.test('a token rejected under 4 warm processes is replaced once, not once per process', async () => {
+      await rawCommand(server.port, 'FLUSHALL');
+      await withEmulator(async (emu) => {
+        const workers = await startWorkers(4, { emu, redisUrl: server.url, libs });
+        try {
+          assertAllOk(await Promise.all(workers.map((w) => w.burst(5))), 5);
+          assert.equal(requestsTo(emu, TOKEN).length, 1, 'warm-up');
+          const [first] = emu.issuedTokens;
+          assert.equal(emu.revokeToken(first), true);
+          emu.clear();
+          const results = await Promise.all(workers.map((w) => w.burst(20)));
+          assertAllOk(results, 20);
+          assert.equal(requestsTo(emu, TOKEN).length, 1, 'new token requests after the revocation, all processes together');
+          assert.equal(emu.issuedTokens.length, 2);
+          const links = requestsTo(emu, '/wxa/generate_urllink');
+          const rejectedTries = links.filter((r) => r.query.access_token === first).length;
+          assert.ok(rejectedTries >= 4, `every process tried the revoked token (${rejectedTries})`);
+          assert.equal(links.length - rejectedTries, 80, 'every call succeeded with the new token');
+          assert.ok(links.filter((r) => r.query.access_token !== first).every((r) => r.query.access_token === emu.issuedTokens[1]));
+        } finally {
+          await Promise.all(workers.map((w) => w.stop()));
+        }
+      });
+    });
+
+    await t.test('a lock holder killed mid-refresh does not block the others past the lock TTL', async (st) => {
+      await rawCommand(server.port, 'FLUSHALL');
+      // timeoutMs 2000, retries 0: lock TTL = 2000 x 1 + 2000 = 4000 ms (store::lock_ttl_ms).
+      const timeoutMs = 2000;
+      const ttlMs = timeoutMs + 2000;
+      await withEmulator(async (emu) => {
+        const workers = await startWorkers(4, { emu, redisUrl: server.url, libs, timeoutMs });
+        const [holder, ...others] = workers;
+        const lockKey = `miniprogram-links:wechat:${emu.credentials.wechat.appid}:access_token:lock`;
+        try {
+          // The holder's token request hangs (longer than anything here).
+          emu.inject({ route: TOKEN, kind: 'delay', ms: 60_000, times: 1 });
+          const held = holder.burst(1);
+          const deadline = Date.now() + 5000;
+          while (requestsTo(emu, TOKEN).length === 0 && Date.now() < deadline) await sleep(5);
+          assert.equal(requestsTo(emu, TOKEN).length, 1, "the holder's token request arrived");
+          assert.equal(await rawCommand(server.port, `EXISTS ${lockKey}`), ':1', 'the holder took the lock');
+          const lockedFor = Number((await rawCommand(server.port, `PTTL ${lockKey}`)).slice(1));
+          assert.ok(lockedFor > 0 && lockedFor <= ttlMs, `lock PTTL ${lockedFor}`);
+          holder.child.kill('SIGKILL');
+          const { signal } = await holder.exited;
+          assert.equal(signal, 'SIGKILL');
+          await held; // answered as WORKER_EXITED
+
+          const started = Date.now();
+          const results = await Promise.all(others.map((w) => w.burst(10)));
+          const elapsed = Date.now() - started;
+          assertAllOk(results, 10);
+          assert.equal(requestsTo(emu, TOKEN).length, 2, "the killed holder's request and ONE new one");
+          // They waited for the orphaned lock to expire (at most one TTL), then
+          // one of them refreshed; not three rounds of waiting.
+          assert.ok(elapsed < ttlMs + 3000, `the others finished in ${elapsed} ms (lock TTL ${ttlMs} ms)`);
+          st.diagnostic(`crashed holder: the other 3 processes finished ${elapsed} ms after the kill (lock TTL ${ttlMs} ms, ${lockedFor} ms left at the kill)`);
+        } finally {
+          await Promise.all(workers.map((w) => w.stop()));
+        }
+      });
+    });
+  } finally {
+    await server.stop();
+  }
+});
