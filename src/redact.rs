@@ -16,9 +16,29 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
         if out.contains(secret) {
             out = out.replace(secret, HIDDEN);
         }
+        out = hide_cut_copies(&out, secret);
     }
     for key in CREDENTIAL_KEYS {
         out = hide_values_after(&out, key);
+    }
+    out
+}
+
+/// Quoted input is cut short with `…` (`input::clip`), which can cut a secret
+/// too: hide any long enough start of `secret` that ends at a `…`.
+fn hide_cut_copies(text: &str, secret: &str) -> String {
+    const SHORTEST: usize = 12;
+    if !text.contains('…') {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    for len in (SHORTEST..secret.len()).rev() {
+        if let Some(start) = secret.get(..len) {
+            let cut = format!("{start}…");
+            if out.contains(&cut) {
+                out = out.replace(&cut, "***…");
+            }
+        }
     }
     out
 }
@@ -56,6 +76,14 @@ mod tests {
     fn known_secrets_are_hidden() {
         assert_eq!(redact("bad token ABCDEF123 here", &["ABCDEF123"]), "bad token *** here");
         assert_eq!(redact("nothing", &["", "abc"]), "nothing");
+    }
+
+    #[test]
+    fn a_secret_cut_short_is_hidden_too() {
+        let secret = "86_ji9_2edxjtZkpLfw6tkpTcSOUG_4qANC0uv7y".repeat(3);
+        let message = format!("unknown key `{}`", crate::input::clip(&secret));
+        assert_eq!(redact(&message, &[&secret]), "unknown key `***…`");
+        assert_eq!(redact("short 86_ji9…", &[&secret]), "short 86_ji9…");
     }
 
     #[test]
