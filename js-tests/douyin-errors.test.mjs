@@ -13,18 +13,12 @@ import {
   assertNoSecrets,
   requestsTo,
   inFuture,
+  errorLog,
 } from './helpers.mjs';
 
 const ctx = useEmulator();
-// Every LinkError the file saw, each with the emulator (one per test) whose
-// issued tokens it must not carry; checked by the last test.
-const collected = [];
-const emulators = new Set();
-function collect(err) {
-  collected.push(err);
-  if (ctx.emu) emulators.add(ctx.emu);
-  return err;
-}
+// Every LinkError the file saw; the last test checks none leaks a secret.
+const { collect, emulators, assertClean } = errorLog(ctx);
 
 const V1_TOKEN = '/api/apps/v2/token';
 const V1_LINK = '/api/apps/url_link/generate';
@@ -467,10 +461,5 @@ test('v2 queryInfo and queryQuota errors that echo the token do not leak it', as
 });
 
 test('no error collected in this file carries the secret or an issued token', () => {
-  const { secret } = ctx.emu.credentials.douyin;
-  assert.ok(collected.length > 40, `collected ${collected.length} errors`);
-  const issued = [...emulators].flatMap((emu) => emu.issuedTokens);
-  assert.ok(issued.length > 0);
-  for (const err of collected) assertNoSecrets(err, [secret, ...issued]);
-  for (const emu of emulators) assert.deepEqual(emu.errors, []);
+  assertClean({ atLeast: 40, secrets: [ctx.emu.credentials.douyin.secret] });
 });

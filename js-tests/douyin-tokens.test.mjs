@@ -14,19 +14,13 @@ import {
   assertNoSecrets,
   requestsTo,
   inFuture,
+  errorLog,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const ctx = useEmulator();
-// Every LinkError the file saw, each with the emulator (one per test) whose
-// issued tokens it must not carry; checked by the last test.
-const collected = [];
-const emulators = new Set();
-function collect(err) {
-  collected.push(err);
-  if (ctx.emu) emulators.add(ctx.emu);
-  return err;
-}
+// Every LinkError the file saw; the last test checks none leaks a secret.
+const { collect, emulators, assertClean } = errorLog(ctx);
 
 const GEN = {
   v1: { token: '/api/apps/v2/token', link: '/api/apps/url_link/generate', api: 'douyin.urlLink.generate', rejected: [12024, 12025] },
@@ -278,10 +272,5 @@ test('a short-lived token is refreshed before it runs out (emulator tokenTtlSeco
 });
 
 test('no error collected in this file carries the secret or an issued token', () => {
-  const { secret } = ctx.emu.credentials.douyin;
-  assert.ok(collected.length > 30, `collected ${collected.length} errors`);
-  const issued = [...emulators].flatMap((emu) => emu.issuedTokens);
-  assert.ok(issued.length > 0);
-  for (const err of collected) assertNoSecrets(err, [secret, ...issued]);
-  for (const emu of emulators) assert.deepEqual(emu.errors, []);
+  assertClean({ atLeast: 30, secrets: [ctx.emu.credentials.douyin.secret] });
 });

@@ -14,18 +14,12 @@ import {
   requestsTo,
   inFuture,
   DAY,
+  errorLog,
 } from './helpers.mjs';
 
 const ctx = useEmulator();
-// Every LinkError the file saw, each with the emulator (one per test) whose
-// issued tokens it must not carry; checked by the last test.
-const collected = [];
-const emulators = new Set();
-function collect(err) {
-  collected.push(err);
-  if (ctx.emu) emulators.add(ctx.emu);
-  return err;
-}
+// Every LinkError the file saw; the last test checks none leaks a secret.
+const { collect, emulators, assertClean } = errorLog(ctx);
 
 const V1_LINK = '/api/apps/url_link/generate';
 const V2_LINK = '/api/apps/v1/url_link/generate/';
@@ -354,9 +348,5 @@ test('constructor errors are LinkErrors thrown synchronously, and carry no secre
 });
 
 test('no error collected in this file carries the secret or an issued token', () => {
-  const { secret } = ctx.emu.credentials.douyin;
-  assert.ok(collected.length > 50, `collected ${collected.length} errors`);
-  const issued = [...emulators].flatMap((emu) => emu.issuedTokens);
-  assert.ok(issued.length > 0);
-  for (const err of collected) assertNoSecrets(err, [secret, 'given-token-0001', ...issued]);
+  assertClean({ atLeast: 50, secrets: [ctx.emu.credentials.douyin.secret, 'given-token-0001'], emulatorErrors: false });
 });

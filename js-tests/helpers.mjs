@@ -187,3 +187,29 @@ export async function closedPort() {
 export function useFreshEmulator(options = {}) {
   return useEmulator(options);
 }
+
+/**
+ * Every LinkError a test file sees, each with the emulator (one per test)
+ * whose issued tokens it must not carry. `collect(err)` records and returns
+ * the error; `emulators` takes emulators a test starts itself; `assertClean`
+ * (the file's last test) checks none of them leaks the secret or a token.
+ */
+export function errorLog(ctx) {
+  const collected = [];
+  const emulators = new Set();
+  return {
+    emulators,
+    collect(err) {
+      collected.push(err);
+      if (ctx.emu) emulators.add(ctx.emu);
+      return err;
+    },
+    assertClean({ atLeast, secrets, emulatorErrors = true }) {
+      assert.ok(collected.length > atLeast, `collected ${collected.length} errors`);
+      const issued = [...emulators].flatMap((emu) => emu.issuedTokens);
+      assert.ok(issued.length > 0);
+      for (const err of collected) assertNoSecrets(err, [...secrets, ...issued]);
+      if (emulatorErrors) for (const emu of emulators) assert.deepEqual(emu.errors, []);
+    },
+  };
+}
