@@ -4,6 +4,11 @@
 // (including the /__emulator control routes). Prints one JSON line, then serves
 // until SIGINT/SIGTERM.
 //
+// Forked with an IPC channel (the load test, which measures its own memory and
+// so keeps the emulator out of its process), it also takes `{ inject: fault }`
+// messages and answers `{ report: id }` with `{ report: id, errors: [...] }`,
+// the emulator's own handler errors.
+//
 //   node js-tests/emulator/cli.cjs [--port N] [--rate-limits] [--daily-quota N] [--tokenless]
 //                                  [--token-ttl SECONDS] [--overlap-ms MS]
 
@@ -48,6 +53,16 @@ startEmulator(parseArgs(process.argv.slice(2))).then(
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    if (process.send) {
+      process.on('message', (message) => {
+        if (message && message.inject) emu.inject(message.inject);
+        if (message && message.report) {
+          const errors = emu.errors.map((err) => String((err && err.stack) || err));
+          process.send({ report: message.report, errors });
+        }
+      });
+      process.on('disconnect', stop);
+    }
   },
   (err) => {
     process.stderr.write(`emulator: ${err && err.message}\n`);
