@@ -127,35 +127,24 @@ function miniprogramLinks(options) {
 }
 
 // ---- diagnostic: the package's transport alone, hand-written around it ----
-// The same job as node-http, through pkg-template/transport.cjs's nodeFetch
-// (with an AbortController and a timer per call, as the package sets them):
-// mpl minus this is the cost of the wasm core and its wrapper; this minus
-// node-http the cost of the transport.
+// The same job as node-http, through pkg-template/transport.cjs's nodeSend
+// (with its timer per call, as the package sets it): mpl minus this is the
+// cost of the wasm core and its wrapper; this minus node-http the cost of the
+// transport.
 function packageTransport() {
   const projectRequire = createRequire(path.join(config.project, 'package.json'));
   const pkgDir = path.dirname(projectRequire.resolve('miniprogram-links/package.json'));
-  const { nodeFetch } = require(path.join(pkgDir, 'transport.cjs'));
+  const { nodeSend } = require(path.join(pkgDir, 'transport.cjs'));
   let token;
   return {
     async setup() {
-      const res = await nodeFetch(`${url}/cgi-bin/token?grant_type=client_credential&appid=${APPID}&secret=${SECRET}`, { method: 'GET' });
-      token = JSON.parse(await res.text()).access_token;
+      const [, text] = await nodeSend('GET', `${url}/cgi-bin/token?grant_type=client_credential&appid=${APPID}&secret=${SECRET}`, '', undefined, 10000);
+      token = JSON.parse(text).access_token;
     },
     async call() {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 10000);
-      try {
-        const res = await nodeFetch(`${url}/wxa/generatescheme?access_token=${token}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(BODY),
-          signal: controller.signal,
-        });
-        if (res.status !== 200) fail(`status ${res.status}`);
-        return checked(JSON.parse(await res.text()));
-      } finally {
-        clearTimeout(timer);
-      }
+      const [status, text] = await nodeSend('POST', `${url}/wxa/generatescheme?access_token=${token}`, 'content-type:application/json\n', JSON.stringify(BODY), 10000);
+      if (status !== 200) fail(`status ${status}`);
+      return checked(JSON.parse(text));
     },
   };
 }

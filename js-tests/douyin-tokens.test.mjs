@@ -3,8 +3,6 @@
 // token, retry ONCE, never loop. Counts token and link requests throughout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { createRequire } from 'node:module';
 import {
   DouyinClient,
   useEmulator,
@@ -16,8 +14,8 @@ import {
   inFuture,
   errorLog,
 } from './helpers.mjs';
+import { loopbackFetch } from './support/loopback-fetch.mjs';
 
-const require = createRequire(import.meta.url);
 const ctx = useEmulator();
 // Every LinkError the file saw; the last test checks none leaks a secret.
 const { collect, emulators, assertClean } = errorLog(ctx);
@@ -193,8 +191,6 @@ for (const gen of ['v1', 'v2']) {
   test(`${gen} a rejection of a token already replaced keeps the fresher one (compare-and-drop)`, async () => {
     // A gate in front of the transport holds the first link request until a
     // newer token is cached and the old one revoked: deterministic, no timers.
-    const transport = path.join(path.dirname(require.resolve('miniprogram-links/package.json')), 'transport.cjs');
-    const { nodeFetch } = require(transport);
     let release;
     const gate = new Promise((resolve) => (release = resolve));
     let held = 0;
@@ -205,7 +201,7 @@ for (const gen of ['v1', 'v2']) {
         arrived();
         await gate;
       }
-      return nodeFetch(url, init);
+      return loopbackFetch(url, init);
     };
     const dy = client(gen, { fetch });
     const first = await dy.getAccessToken();

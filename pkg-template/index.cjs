@@ -5,6 +5,7 @@
 
 const bindings = require('./miniprogram_links.js');
 const { bindGenerateMany } = require('./batch.cjs');
+const { nodeSend, fetchSend } = require('./transport.cjs');
 
 // A trap (a Rust panic: a bug) leaves the WebAssembly instance unusable. The
 // glue can re-instantiate it; every client then rebuilds its core from its
@@ -124,48 +125,10 @@ function internalError(platform, api, reason) {
   return new LinkError({ code: 'INTERNAL_ERROR', platform, api, retryable: false, message: `${api}: internal error: ${reason}` });
 }
 
-function defaultFetch() {
-  if (typeof process === 'object' && process.versions && process.versions.node) {
-    // Loaded on the first request: node:http(s) cost milliseconds of cold start.
-    let nodeFetch;
-    return (url, init) => (nodeFetch || (nodeFetch = require('./transport.cjs').nodeFetch))(url, init);
-  }
-  return globalThis.fetch;
-}
-
-function timeoutError(ms) {
-  const err = new Error(`no answer within ${ms} ms`);
-  err.name = 'TimeoutError';
-  return err;
-}
-
-// One attempt for the core: `fetch` with an AbortController timer, then the
-// body text. Headers come as `name:value` lines. Resolves to [status, body];
-// rejects with a TimeoutError when the timer fired, else with what fetch threw.
-function sender(fetchImpl) {
-  return function send(method, url, headerLines, body, timeoutMs) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const headers = {};
-    for (const line of headerLines.split('\n')) {
-      const colon = line.indexOf(':');
-      if (colon > 0) headers[line.slice(0, colon)] = line.slice(colon + 1);
-    }
-    const attempt = new Promise((resolve) => resolve(fetchImpl(url, { method, headers, body, signal: controller.signal })))
-      .then((response) => response.text().then((text) => [response.status, text]));
-    // A fetch that ignores the signal (or a body that never ends) still times out.
-    const expired = new Promise((_, reject) => controller.signal.addEventListener('abort', () => reject(timeoutError(timeoutMs))));
-    return Promise.race([attempt, expired]).then(
-      (answer) => {
-        clearTimeout(timer);
-        return answer;
-      },
-      (err) => {
-        clearTimeout(timer);
-        throw controller.signal.aborted ? timeoutError(timeoutMs) : err;
-      }
-    );
-  };
+// Node: the built-in node:http transport; elsewhere the global fetch.
+function defaultSend() {
+  if (typeof process === 'object' && process.versions && process.versions.node) return nodeSend;
+  return typeof globalThis.fetch === 'function' ? fetchSend(globalThis.fetch) : undefined;
 }
 
 function createCore(kind, platform, options) {
@@ -179,9 +142,9 @@ function createCore(kind, platform, options) {
     // Class instances keep their methods on the prototype, where JSON never looks.
     const storeShape = store !== null && typeof store === 'object' ? { get: store.get, set: store.set, lock: store.lock } : store;
     described = { ...options, tokenStore: storeShape };
-    const fetchImpl = options.fetch === undefined ? defaultFetch() : options.fetch;
+    const fetchImpl = options.fetch;
     hooks = {
-      send: typeof fetchImpl === 'function' ? sender(fetchImpl) : undefined,
+      send: fetchImpl === undefined ? defaultSend() : typeof fetchImpl === 'function' ? fetchSend(fetchImpl) : undefined,
       accessToken: options.accessToken,
       cloudbaseAccessToken: options.cloudbaseAccessToken,
       tokenStore: store,

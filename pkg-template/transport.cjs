@@ -1,242 +1,167 @@
 'use strict';
-// Built-in fetch-compatible transport over node:http / node:https.
+// How the core's requests reach the network. The core hands over one attempt
+// as `send(method, url, headerLines, body, timeoutMs)` (headers as
+// `name:value` lines) and awaits `[status, bodyText]`, or a rejection: a
+// TimeoutError when the timer fired, else the network error.
 //
-// Implements the subset of WHATWG fetch the package uses:
-//   nodeFetch(url, { method, headers, body, signal }) -> Promise<Response-like>
-// with module-level keep-alive agents, so repeated calls reuse sockets (no TLS
-// handshake per call). Works on Node 16+ (no global fetch, Headers or
-// DOMException needed).
+//   nodeSend       node:http / node:https with keep-alive agents, the default
+//                  on Node. Built on node:http directly, not on a fetch-shaped
+//                  layer: an AbortController, a Response and a body promise
+//                  per call cost more CPU than the whole wasm core (benches/).
+//   fetchSend(f)   any WHATWG fetch: the `fetch` option, or the global fetch
+//                  outside Node.
 //
-// Idle keep-alive sockets never hold the process open: Node's Agent unref()s a
-// socket when it goes back to the free pool and ref()s it when it is reused.
-//
-// Error messages never contain the URL: request URLs carry `access_token=`.
-
-const http = require('node:http');
-const https = require('node:https');
+// Neither replays a request: retrying is the core's `retries` policy, which
+// counts every attempt. Error messages never contain the URL: request URLs
+// carry `access_token=`.
 
 // Idle sockets are closed after this long. Node >= 18 also honours a shorter
-// `Keep-Alive: timeout=N` hint from the server.
+// `Keep-Alive: timeout=N` hint from the server. Idle keep-alive sockets never
+// hold the process open: the Agent unref()s a socket while it is free.
 const FREE_SOCKET_TIMEOUT_MS = 15000;
+const AGENT_OPTIONS = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 128, maxFreeSockets: 32, scheduling: 'lifo', timeout: FREE_SOCKET_TIMEOUT_MS };
+// Origins seen, parsed once each (a client talks to one or two).
+const MAX_ORIGINS = 32;
 
-const agentOptions = {
-  keepAlive: true,
-  keepAliveMsecs: 1000,
-  maxSockets: 128,
-  maxFreeSockets: 32,
-  scheduling: 'lifo',
-  timeout: FREE_SOCKET_TIMEOUT_MS,
-};
-const httpAgent = new http.Agent(agentOptions);
-const httpsAgent = new https.Agent(agentOptions);
+let schemes = null; // loaded on the first request: node:http(s) cost milliseconds of cold start
+const origins = new Map();
 
-function abortError() {
-  const err = new Error('The operation was aborted');
-  err.name = 'AbortError';
-  err.code = 'ABORT_ERR';
+function timeoutError(ms) {
+  const err = new Error(`no answer within ${ms} ms`);
+  err.name = 'TimeoutError';
   return err;
 }
 
-// A fresh Error built from a node network error, minus anything URL-shaped.
-function networkError(cause, url) {
-  let message = typeof cause?.message === 'string' && cause.message ? cause.message : 'request failed';
-  if (url) {
-    const q = url.indexOf('?');
-    if (message.includes(url)) message = message.split(url).join('<url>');
-    if (q >= 0) {
-      const query = url.slice(q);
-      if (message.includes(query)) message = message.split(query).join('');
-    }
-  }
-  const err = new Error(message);
-  if (cause && cause.code !== undefined) err.code = cause.code;
-  if (cause && cause.errno !== undefined) err.errno = cause.errno;
-  if (cause && cause.syscall !== undefined) err.syscall = cause.syscall;
-  return err;
-}
-
-function prematureClose() {
-  const err = new Error('socket closed before the response was complete');
-  err.code = 'ECONNRESET';
-  return err;
-}
-
-// The Response-like object handed back once the status line arrives.
-function makeResponse(res, body) {
-  const resHeaders = res.headers;
-  const status = res.statusCode;
-  return {
-    status,
-    ok: status >= 200 && status < 300,
-    statusText: res.statusMessage || '',
-    redirected: false,
-    headers: {
-      get(name) {
-        const v = resHeaders[String(name).toLowerCase()];
-        if (v === undefined) return null;
-        return Array.isArray(v) ? v.join(', ') : v;
-      },
-      has(name) {
-        return resHeaders[String(name).toLowerCase()] !== undefined;
-      },
-    },
-    text() {
-      return body;
-    },
-    json() {
-      return body.then(JSON.parse);
-    },
-  };
-}
-
-function toPlainHeaders(headers) {
-  if (!headers) return undefined;
-  if (typeof headers.forEach === 'function' && typeof headers.get === 'function') {
-    // a WHATWG Headers instance
-    const out = {};
-    headers.forEach((v, k) => {
-      out[k] = v;
-    });
-    return out;
-  }
-  if (Array.isArray(headers)) {
-    const out = {};
-    for (const [k, v] of headers) out[k] = v;
-    return out;
+function headersFromLines(lines) {
+  const headers = {};
+  for (const line of lines.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon)] = line.slice(colon + 1);
   }
   return headers;
 }
 
-function nodeFetch(url, init) {
-  url = String(url);
-  const opts = init || {};
-  const signal = opts.signal;
-  if (signal && signal.aborted) return Promise.reject(abortError());
+// A fresh Error built from a network error, minus anything URL-shaped.
+function networkError(cause, url) {
+  let message = typeof cause?.message === 'string' && cause.message ? cause.message : 'request failed';
+  const q = url.indexOf('?');
+  if (message.includes(url)) message = message.split(url).join('<url>');
+  if (q >= 0 && message.includes(url.slice(q))) message = message.split(url.slice(q)).join('');
+  const err = new Error(message);
+  for (const key of ['code', 'errno', 'syscall']) {
+    if (cause && cause[key] !== undefined) err[key] = cause[key];
+  }
+  return err;
+}
 
-  let target;
+function invalidUrl(code, message) {
+  // Node's own ERR_INVALID_URL carries the whole input: never passed on.
+  const err = new TypeError(message);
+  err.code = code;
+  return err;
+}
+
+// `{ module, agent, protocol, hostname, port }` for the URL's origin.
+function originOf(origin) {
+  let known = origins.get(origin);
+  if (known) return known;
+  let parsed;
   try {
-    target = new URL(url);
-  } catch (e) {
-    // Node's ERR_INVALID_URL carries the whole input: never pass it on.
-    const err = new TypeError('Invalid URL');
-    err.code = 'ERR_INVALID_URL';
-    return Promise.reject(err);
+    parsed = new URL(origin);
+  } catch {
+    throw invalidUrl('ERR_INVALID_URL', 'Invalid URL');
   }
-  let mod;
-  let agent;
-  if (target.protocol === 'https:') {
-    mod = https;
-    agent = httpsAgent;
-  } else if (target.protocol === 'http:') {
-    mod = http;
-    agent = httpAgent;
-  } else {
-    const err = new TypeError(`Unsupported protocol ${target.protocol}`);
-    err.code = 'ERR_INVALID_PROTOCOL';
-    return Promise.reject(err);
+  if (!schemes) {
+    const http = require('node:http');
+    const https = require('node:https');
+    schemes = {
+      'http:': { module: http, agent: new http.Agent(AGENT_OPTIONS) },
+      'https:': { module: https, agent: new https.Agent(AGENT_OPTIONS) },
+    };
   }
+  const scheme = schemes[parsed.protocol];
+  if (!scheme) throw invalidUrl('ERR_INVALID_PROTOCOL', `Unsupported protocol ${parsed.protocol}`);
+  const host = parsed.hostname;
+  known = { ...scheme, protocol: parsed.protocol, hostname: host.startsWith('[') ? host.slice(1, -1) : host, port: parsed.port };
+  if (origins.size >= MAX_ORIGINS) origins.clear();
+  origins.set(origin, known);
+  return known;
+}
 
-  const method = opts.method ? String(opts.method).toUpperCase() : 'GET';
-  const headers = toPlainHeaders(opts.headers);
-  let body = opts.body;
-  if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) {
-    body = String(body);
+// `[module, options]` for a request to `url`: its origin parsed once, its
+// path as given unless it needs the escaping `new URL` does.
+function requestOptions(url) {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  const origin = originOf(slash < 0 ? url : url.slice(0, slash));
+  let path = slash < 0 ? '/' : url.slice(slash);
+  if (/[^\x21-\x7e]/.test(path)) {
+    const parsed = new URL(url);
+    path = parsed.pathname + parsed.search;
   }
-  const hasBody = body !== undefined && body !== null;
+  return [origin.module, { protocol: origin.protocol, hostname: origin.hostname, port: origin.port, path, agent: origin.agent }];
+}
 
+function nodeSend(method, url, headerLines, body, timeoutMs) {
   return new Promise((resolve, reject) => {
+    let settled = false;
     let req = null;
-    let settledHead = false; // the outer promise has settled
-    let finished = false; // the body is complete or failed
-    let rejectBody = null; // set while the body is being read
-
-    function cleanup() {
-      finished = true;
-      if (signal) signal.removeEventListener('abort', onAbort);
-    }
-
-    function onAbort() {
-      if (finished) return;
-      cleanup();
-      const err = abortError();
+    const finish = (err, answer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(answer);
+    };
+    const timer = setTimeout(() => {
+      finish(timeoutError(timeoutMs));
       if (req) req.destroy();
-      if (rejectBody) rejectBody(err);
-      else if (!settledHead) {
-        settledHead = true;
-        reject(err);
-      }
-    }
-
-    function send() {
-      const r = mod.request(target, { method, headers, agent });
-      req = r;
-      if (hasBody && !r.hasHeader('content-length')) {
-        r.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
-      }
-      r.on('response', onResponse);
-      // No silent replay, even on a reused socket: the server may have got the
-      // request (a POST that creates a link). Retrying is the caller's policy
-      // (`retries`), which counts every attempt.
-      r.on('error', (e) => {
-        if (finished || settledHead) return;
-        cleanup();
-        settledHead = true;
-        reject(networkError(e, url));
-      });
-      if (hasBody) r.end(body);
-      else r.end();
-    }
-
-    function onResponse(res) {
-      if (finished) {
-        res.resume();
-        return;
-      }
-      const chunks = [];
-      let ended = false;
-      const bodyPromise = new Promise((resolveBody, rejectB) => {
-        rejectBody = rejectB;
-        res.on('data', (chunk) => {
-          chunks.push(chunk);
-        });
-        res.on('end', () => {
-          ended = true;
-          if (finished) return;
-          cleanup();
-          rejectBody = null;
-          resolveBody(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-        });
-        const fail = (e) => {
-          if (finished) return;
-          cleanup();
-          rejectBody = null;
-          rejectB(e ? networkError(e, url) : prematureClose());
-        };
-        res.on('error', fail);
-        res.on('aborted', () => fail(null));
-        res.on('close', () => {
-          if (!ended) fail(null);
-        });
-      });
-      // Nobody may read the body (e.g. the caller only looks at the status):
-      // a failure there must not become an unhandled rejection.
-      bodyPromise.catch(noop);
-      settledHead = true;
-      resolve(makeResponse(res, bodyPromise));
-    }
-
-    if (signal) signal.addEventListener('abort', onAbort);
+    }, timeoutMs);
     try {
-      send();
+      const [module, options] = requestOptions(url);
+      options.method = method;
+      options.headers = headersFromLines(headerLines);
+      if (body !== undefined && body !== null) options.headers['content-length'] = Buffer.byteLength(body);
+      req = module.request(options, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => finish(null, [res.statusCode, text]));
+        res.on('error', (e) => finish(networkError(e, url)));
+        res.on('close', () => {
+          if (!res.complete) finish(Object.assign(new Error('socket closed before the response was complete'), { code: 'ECONNRESET' }));
+        });
+      });
+      req.on('error', (e) => finish(networkError(e, url)));
+      req.end(body ?? undefined);
     } catch (e) {
-      // e.g. ERR_INVALID_CHAR for a bad header, thrown synchronously
-      cleanup();
-      settledHead = true;
-      reject(networkError(e, url));
+      // An invalid URL or header value, thrown synchronously.
+      finish(networkError(e, url));
+      if (req) req.destroy();
     }
   });
 }
 
-function noop() {}
+function fetchSend(fetchImpl) {
+  return function send(method, url, headerLines, body, timeoutMs) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const init = { method, headers: headersFromLines(headerLines), body, signal: controller.signal };
+    const attempt = new Promise((resolve) => resolve(fetchImpl(url, init))).then((response) => response.text().then((text) => [response.status, text]));
+    // A fetch that ignores the signal (or a body that never ends) still times out.
+    const expired = new Promise((_, reject) => controller.signal.addEventListener('abort', () => reject(timeoutError(timeoutMs))));
+    return Promise.race([attempt, expired]).then(
+      (answer) => {
+        clearTimeout(timer);
+        return answer;
+      },
+      (err) => {
+        clearTimeout(timer);
+        throw controller.signal.aborted ? timeoutError(timeoutMs) : err;
+      }
+    );
+  };
+}
 
-module.exports = { nodeFetch, httpAgent, httpsAgent };
+module.exports = { nodeSend, fetchSend };

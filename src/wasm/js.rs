@@ -77,9 +77,9 @@ fn header_lines(request: &HttpRequest) -> String {
     request.headers.iter().map(|(name, value)| format!("{name}:{value}\n")).collect()
 }
 
-/// One attempt through the JavaScript side's `send` (`pkg-template/index.cjs`),
-/// which calls `fetch` with an `AbortController` timer and reads the text:
-/// one call out, one `[status, body]` back.
+/// One attempt through the JavaScript side's `send` (`pkg-template/transport.cjs`:
+/// node:http, or a `fetch` with an `AbortController`), which sends, times and
+/// reads the whole answer: one call out, one `[status, body]` back.
 pub async fn send(send: &Send, request: &HttpRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
     let network = |thrown: JsValue| Failure::Network { reason: describe_thrown(&thrown) };
     let started = send.attempt(
