@@ -4,7 +4,6 @@
 // Validation, requests, parsing and token logic all live in the core.
 
 const bindings = require('./miniprogram_links.js');
-const { bindGenerateMany } = require('./batch.cjs');
 const { nodeSend, fetchSend } = require('./transport.cjs');
 
 // A trap (a Rust panic: a bug) leaves the WebAssembly instance unusable. The
@@ -129,6 +128,15 @@ function internalError(platform, api, reason) {
 function defaultSend() {
   if (typeof process === 'object' && process.versions && process.versions.node) return nodeSend;
   return typeof globalThis.fetch === 'function' ? fetchSend(globalThis.fetch) : undefined;
+}
+
+// batch.cjs loads on a client's first generateMany: most processes never call it.
+function bindGenerateMany(...args) {
+  let bound = null;
+  return function generateMany(requests, options) {
+    bound = bound || require('./batch.cjs').bindGenerateMany(...args);
+    return bound(requests, options);
+  };
 }
 
 function createCore(kind, platform, options) {
