@@ -229,6 +229,13 @@ pack_and_install() {
 # package `miniprogram-links-probe` in OUTDIR. Its own target dir, so the
 # release build's artifacts stay as they are; no wasm-opt (not shipped, and
 # its size does not matter). Needs ensure_toolchain.
+# The npm README is the project README (one document, no copy to keep in
+# step) minus its sections about working on the repository itself.
+npm_readme() {
+  awk '/^## /{ repo_only = ($0 == "## The two commands" || $0 == "## Development" || $0 == "## Benchmarks") } !repo_only' \
+    "$ROOT/README.md" >"$1"
+}
+
 build_probe_pkg() {
   local out="$1" input
   log "cargo build --release --target $WASM_TARGET --lib --features panic-probe --target-dir target/probe"
@@ -241,7 +248,7 @@ build_probe_pkg() {
     --out-dir "$out" --out-name miniprogram_links --no-typescript "$input"
   drop_stale_closure_calls "$out/miniprogram_links.js"
   cp -R pkg-template/. "$out/"
-  cp README.md "$out/README.md"
+  npm_readme "$out/README.md"
   node -e '
     const fs = require("node:fs");
     const file = process.argv[1] + "/package.json";
