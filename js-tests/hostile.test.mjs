@@ -895,6 +895,35 @@ test('a tokenStore whose lock is never free delays a refresh by three lock lifet
   assert.ok(Date.now() - started >= 3 * ttl - 200, 'it did wait for the lock first');
 });
 
+test('token functions and tokenStore methods that never settle end the call after timeoutMs', { timeout: 30_000 }, async () => {
+  const emu = ctx.emu;
+  const { appid, secret } = emu.credentials.wechat;
+  const never = () => new Promise(() => {});
+  const memory = (overrides) => ({ map: new Map(), get(k) { return this.map.get(k); }, set(k, v) { this.map.set(k, v); }, ...overrides });
+  const base = { baseUrl: emu.url, retries: 0, timeoutMs: 100 };
+  const cases = [
+    ['accessToken function', new WeChatClient({ appid, accessToken: never, ...base }), { code: 'INVALID_ARGUMENT', field: 'accessToken' }, /did not settle within 100 ms/],
+    ['cloudbaseAccessToken function', new WeChatClient({ cloudbaseAccessToken: never, ...base }), { code: 'INVALID_ARGUMENT', field: 'cloudbaseAccessToken' }, /did not settle within 100 ms/],
+    ['tokenStore.get', new WeChatClient({ appid, secret, tokenStore: memory({ get: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.get did not answer within 100 ms/],
+    ['tokenStore.set', new WeChatClient({ appid, secret, tokenStore: memory({ set: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.set did not answer within 100 ms/],
+    ['tokenStore.lock', new WeChatClient({ appid, secret, tokenStore: memory({ lock: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.lock did not answer within 100 ms/],
+  ];
+  for (const [label, client, fields, message] of cases) {
+    const outcome = await settleWithin(client.urllink.generate({ path: 'pages/a' }), 5000);
+    assert.ok(!outcome.hung, `${label}: the call still waits`);
+    assert.ok(outcome.error instanceof LinkError, `${label}: ${outcome.error}`);
+    for (const [name, value] of Object.entries(fields)) assert.equal(outcome.error[name], value, `${label}: ${name}`);
+    assert.match(outcome.error.message, message, label);
+  }
+  // A lock whose release never settles: the link is still made.
+  const stuckRelease = memory({ lock: () => never });
+  const w = new WeChatClient({ appid, secret, tokenStore: stuckRelease, ...base });
+  const released = await settleWithin(w.urllink.generate({ path: 'pages/a' }), 5000);
+  assert.ok(!released.hung, 'a release that never settles holds the call');
+  assert.equal(released.error, undefined, released.error && released.error.message);
+  assert.equal(typeof released.value.urlLink, 'string');
+});
+
 test('error messages stay short when the input is huge (a 1 MB value or key is not echoed whole)', async () => {
   const { appid, secret } = ctx.emu.credentials.wechat;
   const wx = new WeChatClient({ appid, secret, baseUrl: ctx.emu.url, retries: 0 });

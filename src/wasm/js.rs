@@ -29,6 +29,11 @@ extern "C" {
 
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    /// `setTimeout(handler, ms, argument)`: the handler is called with `argument`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout_with(handler: &Function, ms: f64, argument: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
 }
 
 pub fn now_ms() -> f64 {
@@ -61,6 +66,30 @@ fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
 /// Awaits `value` whether it is a promise or a plain value (`Promise.resolve`).
 async fn settle(value: JsValue) -> Result<JsValue, JsValue> {
     JsFuture::from(Promise::resolve(&value)).await
+}
+
+/// How a caller's hook ended when waited for with a limit.
+enum Hook {
+    Threw(JsValue),
+    Silent,
+}
+
+/// Awaits a hook's answer (a promise or a plain value) for at most `ms`: a
+/// token function or `tokenStore` that never settles must not hold the call,
+/// and every call waiting on the same token, forever.
+async fn settle_within(value: JsValue, ms: u32) -> Result<JsValue, Hook> {
+    let expired = Object::new();
+    let mut timer = JsValue::UNDEFINED;
+    let deadline = Promise::new(&mut |resolve, _reject| {
+        timer = set_timeout_with(&resolve, f64::from(ms), &expired);
+    });
+    let answer = JsFuture::from(Promise::race(&js_sys::Array::of2(&Promise::resolve(&value), &deadline))).await;
+    clear_timeout(&timer);
+    match answer {
+        Ok(answer) if answer == JsValue::from(expired) => Err(Hook::Silent),
+        Ok(answer) => Ok(answer),
+        Err(thrown) => Err(Hook::Threw(thrown)),
+    }
 }
 
 pub async fn sleep(ms: f64) {
@@ -106,9 +135,13 @@ pub async fn send(send: &Send, request: &HttpRequest, timeout_ms: u32) -> Result
 }
 
 /// A token from the caller's `accessToken` / `cloudbaseAccessToken` function.
-pub async fn call_token_function(function: &Function, option: &str) -> Result<String, Failure> {
-    let thrown = |value: JsValue| Failure::invalid(option, format!("the function failed: {}", describe_thrown(&value)));
-    let value = settle(function.call0(&JsValue::NULL).map_err(thrown)?).await.map_err(thrown)?;
+pub async fn call_token_function(function: &Function, option: &str, timeout_ms: u32) -> Result<String, Failure> {
+    let failed = |hook: Hook| match hook {
+        Hook::Threw(value) => Failure::invalid(option, format!("the function failed: {}", describe_thrown(&value))),
+        Hook::Silent => Failure::invalid(option, format!("the function did not settle within {timeout_ms} ms (timeoutMs)")),
+    };
+    let started = function.call0(&JsValue::NULL).map_err(|thrown| failed(Hook::Threw(thrown)))?;
+    let value = settle_within(started, timeout_ms).await.map_err(failed)?;
     match value.as_string() {
         Some(token) if !token.is_empty() => Ok(token),
         _ => Err(Failure::invalid(option, "the function must return (or resolve to) a non-empty string")),
@@ -123,6 +156,8 @@ pub struct TokenStore {
     get: Function,
     set: Function,
     lock: Option<Function>,
+    /// How long any of them may take to answer (`timeoutMs`).
+    timeout_ms: u32,
 }
 
 pub enum Lock {
@@ -131,29 +166,34 @@ pub enum Lock {
     Acquired(Function),
 }
 
-/// Calls a lock's release function; a failure only shortens nobody's wait.
-pub async fn release(release: &Function) {
-    if let Ok(done) = release.call0(&JsValue::NULL) {
-        let _ = settle(done).await;
-    }
-}
-
 impl TokenStore {
-    pub fn new(store: JsValue) -> Option<TokenStore> {
+    pub fn new(store: JsValue, timeout_ms: u32) -> Option<TokenStore> {
         let get = get_fn(&store, "get")?;
         let set = get_fn(&store, "set")?;
         let lock = get_fn(&store, "lock");
-        Some(TokenStore { store, get, set, lock })
+        Some(TokenStore { store, get, set, lock, timeout_ms })
     }
 
-    fn failure(method: &str, thrown: &JsValue) -> Failure {
-        Failure::Network { reason: format!("tokenStore.{method} failed: {}", describe_thrown(thrown)) }
+    /// Calls `store[method]` with `args` and waits for its answer.
+    async fn ask(&self, method: &str, function: &Function, args: &js_sys::Array) -> Result<JsValue, Failure> {
+        let failed = |hook: Hook| match hook {
+            Hook::Threw(thrown) => Failure::Network { reason: format!("tokenStore.{method} failed: {}", describe_thrown(&thrown)) },
+            Hook::Silent => Failure::Network { reason: format!("tokenStore.{method} did not answer within {} ms (timeoutMs)", self.timeout_ms) },
+        };
+        let started = function.apply(&self.store, args).map_err(|thrown| failed(Hook::Threw(thrown)))?;
+        settle_within(started, self.timeout_ms).await.map_err(failed)
+    }
+
+    /// Calls a lock's release function; a failure only shortens nobody's wait.
+    pub async fn release(&self, release: &Function) {
+        if let Ok(done) = release.call0(&JsValue::NULL) {
+            let _ = settle_within(done, self.timeout_ms).await;
+        }
     }
 
     /// The stored token; anything unreadable counts as none.
     pub async fn get(&self, key: &str) -> Result<Option<Token>, Failure> {
-        let value = self.get.call1(&self.store, &JsValue::from_str(key)).map_err(|e| Self::failure("get", &e))?;
-        let value = settle(value).await.map_err(|e| Self::failure("get", &e))?;
+        let value = self.ask("get", &self.get, &js_sys::Array::of1(&JsValue::from_str(key))).await?;
         // Read by hand: serde's type-error messages would link float formatting
         // (~20 KB) into the module for three fields.
         let text = |key| get(&value, key).ok().and_then(|v| v.as_string());
@@ -168,8 +208,7 @@ impl TokenStore {
         let Some(lock) = &self.lock else {
             return Ok(Lock::Unsupported);
         };
-        let held = lock.call2(&self.store, &JsValue::from_str(key), &JsValue::from_f64(ttl_ms));
-        let held = settle(held.map_err(|e| Self::failure("lock", &e))?).await.map_err(|e| Self::failure("lock", &e))?;
+        let held = self.ask("lock", lock, &js_sys::Array::of2(&JsValue::from_str(key), &JsValue::from_f64(ttl_ms))).await?;
         Ok(match held.dyn_into::<Function>() {
             Ok(release) => Lock::Acquired(release),
             Err(_) => Lock::Busy,
@@ -184,10 +223,10 @@ impl TokenStore {
             ("refreshAt", JsValue::from_f64(token.refresh_at)),
         ];
         for (name, field) in fields {
-            Reflect::set(&value, &JsValue::from_str(name), &field).map_err(|e| Self::failure("set", &e))?;
+            Reflect::set(&value, &JsValue::from_str(name), &field)
+                .map_err(|thrown| Failure::Network { reason: format!("tokenStore.set failed: {}", describe_thrown(&thrown)) })?;
         }
-        let done = self.set.call2(&self.store, &JsValue::from_str(key), &value).map_err(|e| Self::failure("set", &e))?;
-        settle(done).await.map_err(|e| Self::failure("set", &e))?;
+        self.ask("set", &self.set, &js_sys::Array::of2(&JsValue::from_str(key), &value)).await?;
         Ok(())
     }
 }

@@ -63,7 +63,7 @@ impl Session {
         };
         let store = match js::hook_value(hooks, "tokenStore") {
             Some(store) if core.config.token_store => {
-                Some(TokenStore::new(store).ok_or_else(|| Failure::invalid("tokenStore", "needs get and set functions"))?)
+                Some(TokenStore::new(store, core.config.timeout_ms).ok_or_else(|| Failure::invalid("tokenStore", "needs get and set functions"))?)
             }
             _ => None,
         };
@@ -144,7 +144,7 @@ impl Session {
             Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function) => {
                 let option = if matches!(self.core.config.auth, Auth::Given(_)) { "accessToken" } else { "cloudbaseAccessToken" };
                 let token = match &self.token_function {
-                    Some(function) => js::call_token_function(function, option).await,
+                    Some(function) => js::call_token_function(function, option, self.core.config.timeout_ms).await,
                     None => Err(Failure::invalid(option, "must be a function")),
                 };
                 token.map_err(|failure| failure.at(api))?
@@ -238,7 +238,7 @@ impl Session {
         }
         .await;
         if let Some(release) = release {
-            js::release(&release).await;
+            store.release(&release).await;
         }
         outcome
     }
@@ -256,7 +256,7 @@ impl Session {
                     // Another instance may have stored a token while we waited.
                     if !force {
                         if let Some(token) = self.adopt(store, key).await? {
-                            js::release(&release).await;
+                            store.release(&release).await;
                             return Ok(Locked::Adopted(token));
                         }
                     }
