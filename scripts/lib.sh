@@ -56,6 +56,10 @@ ensure_clippy() {
     log "rustup component add clippy"
     rustup component add clippy
   fi
+  if ! cargo fmt --version >/dev/null 2>&1; then
+    log "rustup component add rustfmt"
+    rustup component add rustfmt
+  fi
 }
 
 # The wasm-bindgen version Cargo.lock resolved (the CLI must match it exactly).

@@ -41,10 +41,9 @@ impl Client {
                 matches!(api, WechatToken | UrlschemeGenerate | UrllinkGenerate | ShortlinkGenerate | UrlschemeQuery | UrllinkQuery)
             }
             Flavor::Douyin(Generation::V1) => matches!(api, DouyinToken | DouyinUrlLinkGenerate),
-            Flavor::Douyin(Generation::V2) => matches!(
-                api,
-                DouyinV2Token | DouyinV2UrlLinkGenerate | DouyinV2UrlLinkQueryInfo | DouyinV2UrlLinkQueryQuota
-            ),
+            Flavor::Douyin(Generation::V2) => {
+                matches!(api, DouyinV2Token | DouyinV2UrlLinkGenerate | DouyinV2UrlLinkQueryInfo | DouyinV2UrlLinkQueryQuota)
+            }
         }
     }
 

@@ -22,8 +22,17 @@ const RETRIES: Key = key("retries");
 const TOKEN_STORE: Key = key("tokenStore");
 
 const WECHAT_KEYS: [Key; 11] = [
-    APPID, SECRET, ACCESS_TOKEN, CLOUDBASE_ACCESS_TOKEN, OPEN_API_SERVICE, STABLE_TOKEN, BASE_URL, FETCH, TIMEOUT_MS,
-    RETRIES, TOKEN_STORE,
+    APPID,
+    SECRET,
+    ACCESS_TOKEN,
+    CLOUDBASE_ACCESS_TOKEN,
+    OPEN_API_SERVICE,
+    STABLE_TOKEN,
+    BASE_URL,
+    FETCH,
+    TIMEOUT_MS,
+    RETRIES,
+    TOKEN_STORE,
 ];
 const DOUYIN_KEYS: [Key; 9] = [APPID, SECRET, ACCESS_TOKEN, API, BASE_URL, FETCH, TIMEOUT_MS, RETRIES, TOKEN_STORE];
 const STORE_METHODS: [Key; 2] = [key("get"), key("set")];
@@ -117,9 +126,7 @@ fn base_url(value: &str, allow_http: bool) -> Result<String, Failure> {
     match scheme {
         "https" => {}
         "http" if allow_http || is_loopback(host) => {}
-        "http" => {
-            return Err(Failure::invalid(field, "must use https (plain http is allowed only on loopback or with openApiService)"))
-        }
+        "http" => return Err(Failure::invalid(field, "must use https (plain http is allowed only on loopback or with openApiService)")),
         _ => return Err(Failure::invalid(field, format!("must be an http(s) URL, got scheme `{}`", clip(scheme)))),
     }
     Ok(value.trim_end_matches('/').to_owned())
@@ -194,7 +201,12 @@ impl Config {
         let timeout_ms = match obj.number(TIMEOUT_MS)? {
             None => DEFAULT_TIMEOUT_MS,
             Some(ms) if ms > 0.0 && ms <= MAX_TIMEOUT_MS => ms.ceil() as u32,
-            Some(ms) => return Err(Failure::invalid(TIMEOUT_MS.camel, format!("must be more than 0 and at most {}, got {}", number_text(MAX_TIMEOUT_MS), number_text(ms)))),
+            Some(ms) => {
+                return Err(Failure::invalid(
+                    TIMEOUT_MS.camel,
+                    format!("must be more than 0 and at most {}, got {}", number_text(MAX_TIMEOUT_MS), number_text(ms)),
+                ))
+            }
         };
         let retries = match obj.integer(RETRIES)? {
             None => DEFAULT_RETRIES,
@@ -273,7 +285,10 @@ mod tests {
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "timeoutMs": -5}))), "timeoutMs");
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "retries": 1.5}))), "retries");
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "retries": 11}))), "retries");
-        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "tokenStore": {"get": {"$type": "function"}}}))), "tokenStore.set");
+        assert_eq!(
+            field_of(wechat(json!({"appid": "wx1", "secret": "s", "tokenStore": {"get": {"$type": "function"}}}))),
+            "tokenStore.set"
+        );
         assert_eq!(field_of(wechat(json!({"accessToken": "t", "stableToken": true}))), "stableToken");
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secert": "s"}))), "secert");
     }

@@ -104,10 +104,7 @@ mod tests {
     #[test]
     fn camel_case_reaches_nested_keys() {
         let v = json!({"url_link_info": {"create_time": 1, "cloud_base": {"resource_appid": "x"}}, "list": [{"a_b": 1}]});
-        assert_eq!(
-            camel_case(v),
-            json!({"urlLinkInfo": {"createTime": 1, "cloudBase": {"resourceAppid": "x"}}, "list": [{"aB": 1}]})
-        );
+        assert_eq!(camel_case(v), json!({"urlLinkInfo": {"createTime": 1, "cloudBase": {"resourceAppid": "x"}}, "list": [{"aB": 1}]}));
     }
 
     #[test]

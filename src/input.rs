@@ -148,9 +148,9 @@ impl<'a> Object<'a> {
     pub fn integer(&self, key: Key) -> Result<Option<i64>, Failure> {
         match self.number(key)? {
             None => Ok(None),
-            Some(n) => whole(n).map(Some).ok_or_else(|| {
-                Failure::invalid(self.field(key), format!("must be a whole number, got {}", number_text(n)))
-            }),
+            Some(n) => whole(n)
+                .map(Some)
+                .ok_or_else(|| Failure::invalid(self.field(key), format!("must be a whole number, got {}", number_text(n)))),
         }
     }
 
@@ -278,10 +278,7 @@ mod tests {
         let v = json!({"path": {"$type": "function"}, "expireTime": {"$type": "BigInt"}});
         let obj = Object::new(&v, "", &KNOWN).unwrap();
         assert_eq!(obj.string(PATH).unwrap_err(), Failure::invalid("path", "must be a string, got a function"));
-        assert_eq!(
-            obj.instant(EXPIRE_TIME).unwrap_err(),
-            Failure::invalid("expireTime", "must be Unix seconds or a Date, got a BigInt")
-        );
+        assert_eq!(obj.instant(EXPIRE_TIME).unwrap_err(), Failure::invalid("expireTime", "must be Unix seconds or a Date, got a BigInt"));
         let v = json!({"expireTime": {"$type": "NaN"}});
         let obj = Object::new(&v, "", &KNOWN).unwrap();
         assert_eq!(obj.integer(EXPIRE_TIME).unwrap_err(), Failure::invalid("expireTime", "must be a number, got NaN"));

@@ -60,9 +60,7 @@ pub fn wechat(obj: &Object, key: Key, max: usize) -> Result<Option<String>, Fail
         None => return Ok(None),
         Some(Value::String(s)) => s.clone(),
         Some(Value::Object(map)) if !map.contains_key("$type") => form_encode(&field, map)?,
-        Some(other) => {
-            return Err(Failure::invalid(field, format!("must be a string or a plain object, got {}", describe(other))))
-        }
+        Some(other) => return Err(Failure::invalid(field, format!("must be a string or a plain object, got {}", describe(other)))),
     };
     validate::wechat_query(&field, &text, max)?;
     Ok(Some(text))

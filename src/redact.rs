@@ -52,8 +52,7 @@ fn hide_values_after(text: &str, key: &str) -> String {
         let after_key = from_key.get(key.len()..).unwrap_or("");
         out.push_str(before);
         out.push_str(key);
-        let separator_len: usize =
-            after_key.chars().take_while(|c| matches!(c, '=' | ':' | '"' | '\'' | ' ')).map(char::len_utf8).sum();
+        let separator_len: usize = after_key.chars().take_while(|c| matches!(c, '=' | ':' | '"' | '\'' | ' ')).map(char::len_utf8).sum();
         let (separator, value_and_rest) = after_key.split_at(separator_len);
         out.push_str(separator);
         let value_len: usize = value_and_rest.chars().take_while(|c| credential_char(*c)).map(char::len_utf8).sum();
@@ -88,10 +87,7 @@ mod tests {
 
     #[test]
     fn credential_values_are_hidden_wherever_they_appear() {
-        assert_eq!(
-            redact("GET /wxa/x?access_token=T0k3n-_.x&b=1 failed", &[]),
-            "GET /wxa/x?access_token=***&b=1 failed"
-        );
+        assert_eq!(redact("GET /wxa/x?access_token=T0k3n-_.x&b=1 failed", &[]), "GET /wxa/x?access_token=***&b=1 failed");
         assert_eq!(redact(r#"{"secret":"s3cr3t","a":1}"#, &[]), r#"{"secret":"***","a":1}"#);
         assert_eq!(redact("access-token: clt.abc", &[]), "access-token: ***");
         assert_eq!(redact("cloudbase_access_token=zz", &[]), "cloudbase_access_token=***");

@@ -69,7 +69,6 @@ impl TokenCache {
         }
         same
     }
-
 }
 
 /// Sharing one token among instances through a `tokenStore` with a lock.
@@ -135,7 +134,9 @@ mod tests {
 
     #[test]
     fn lock_ttl_covers_every_attempt() {
-        let config = crate::config::Config::read(crate::api::Api::WechatClient, r#"{"appid":"a","secret":"s","timeoutMs":1000,"retries":2}"#).unwrap();
+        let config =
+            crate::config::Config::read(crate::api::Api::WechatClient, r#"{"appid":"a","secret":"s","timeoutMs":1000,"retries":2}"#)
+                .unwrap();
         assert_eq!(store::lock_ttl_ms(&config), 5_000.0);
         let slow = crate::config::Config::read(crate::api::Api::WechatClient, r#"{"appid":"a","secret":"s","timeoutMs":100000}"#).unwrap();
         assert_eq!(store::lock_ttl_ms(&slow), 60_000.0);
@@ -144,9 +145,6 @@ mod tests {
     #[test]
     fn store_format_is_camel_case() {
         let t = Token { access_token: "T".into(), expires_at: 2.0, refresh_at: 1.0 };
-        assert_eq!(
-            serde_json::to_value(&t).unwrap(),
-            serde_json::json!({"accessToken": "T", "expiresAt": 2.0, "refreshAt": 1.0})
-        );
+        assert_eq!(serde_json::to_value(&t).unwrap(), serde_json::json!({"accessToken": "T", "expiresAt": 2.0, "refreshAt": 1.0}));
     }
 }

@@ -11,12 +11,8 @@ const NOW: i64 = 1_800_000_000;
 
 const WECHAT_APIS: [Api; 5] =
     [Api::UrlschemeGenerate, Api::UrllinkGenerate, Api::ShortlinkGenerate, Api::UrlschemeQuery, Api::UrllinkQuery];
-const DOUYIN_APIS: [Api; 4] = [
-    Api::DouyinUrlLinkGenerate,
-    Api::DouyinV2UrlLinkGenerate,
-    Api::DouyinV2UrlLinkQueryInfo,
-    Api::DouyinV2UrlLinkQueryQuota,
-];
+const DOUYIN_APIS: [Api; 4] =
+    [Api::DouyinUrlLinkGenerate, Api::DouyinV2UrlLinkGenerate, Api::DouyinV2UrlLinkQueryInfo, Api::DouyinV2UrlLinkQueryQuota];
 
 /// Numbers at and around every bound the rules have, and the awkward ones.
 fn number() -> impl Strategy<Value = f64> {
@@ -47,10 +43,39 @@ fn text() -> impl Strategy<Value = String> {
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "path", "query", "envVersion", "env_version", "jumpWxa", "jump_wxa", "isExpire", "expireType",
-            "expireTime", "expire_time", "expireInterval", "cloudBase", "env", "domain", "resourceAppid",
-            "pageUrl", "pageTitle", "isPermanent", "scheme", "urlLink", "queryType", "appName", "$type", "ms",
-            "appid", "secret", "accessToken", "baseUrl", "timeoutMs", "retries", "tokenStore", "fetch", "api",
+            "path",
+            "query",
+            "envVersion",
+            "env_version",
+            "jumpWxa",
+            "jump_wxa",
+            "isExpire",
+            "expireType",
+            "expireTime",
+            "expire_time",
+            "expireInterval",
+            "cloudBase",
+            "env",
+            "domain",
+            "resourceAppid",
+            "pageUrl",
+            "pageTitle",
+            "isPermanent",
+            "scheme",
+            "urlLink",
+            "queryType",
+            "appName",
+            "$type",
+            "ms",
+            "appid",
+            "secret",
+            "accessToken",
+            "baseUrl",
+            "timeoutMs",
+            "retries",
+            "tokenStore",
+            "fetch",
+            "api",
         ])
         .prop_map(str::to_owned),
         text(),
@@ -59,8 +84,7 @@ fn key() -> impl Strategy<Value = String> {
 
 fn marker() -> impl Strategy<Value = Value> {
     prop_oneof![
-        prop::sample::select(vec!["function", "Symbol", "BigInt", "NaN", "Infinity", "-Infinity"])
-            .prop_map(|t| json!({"$type": t})),
+        prop::sample::select(vec!["function", "Symbol", "BigInt", "NaN", "Infinity", "-Infinity"]).prop_map(|t| json!({"$type": t})),
         number().prop_map(|ms| json!({"$type": "Date", "ms": ms})),
     ]
 }

@@ -111,14 +111,8 @@ fn header_lines(request: &HttpRequest) -> String {
 /// reads the whole answer: one call out, one `[status, body]` back.
 pub async fn send(send: &Send, request: &HttpRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
     let network = |thrown: JsValue| Failure::Network { reason: describe_thrown(&thrown) };
-    let started = send.attempt(
-        &JsValue::NULL,
-        request.method.as_str(),
-        &request.url,
-        &header_lines(request),
-        request.body.as_deref(),
-        timeout_ms,
-    );
+    let started =
+        send.attempt(&JsValue::NULL, request.method.as_str(), &request.url, &header_lines(request), request.body.as_deref(), timeout_ms);
     let answer = match settle(started.map_err(network)?).await {
         Ok(answer) => answer,
         Err(thrown) if get(&thrown, "name").ok().and_then(|n| n.as_string()).as_deref() == Some("TimeoutError") => {
@@ -178,7 +172,9 @@ impl TokenStore {
     async fn ask(&self, method: &str, function: &Function, args: &js_sys::Array) -> Result<JsValue, Failure> {
         let failed = |hook: Hook| match hook {
             Hook::Threw(thrown) => Failure::Network { reason: format!("tokenStore.{method} failed: {}", describe_thrown(&thrown)) },
-            Hook::Silent => Failure::Network { reason: format!("tokenStore.{method} did not answer within {} ms (timeoutMs)", self.timeout_ms) },
+            Hook::Silent => {
+                Failure::Network { reason: format!("tokenStore.{method} did not answer within {} ms (timeoutMs)", self.timeout_ms) }
+            }
         };
         let started = function.apply(&self.store, args).map_err(|thrown| failed(Hook::Threw(thrown)))?;
         settle_within(started, self.timeout_ms).await.map_err(failed)

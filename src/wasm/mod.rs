@@ -52,9 +52,8 @@ impl Core {
             // No session yet: only the options' own secret needs hiding.
             JsValue::from_str(&error_json_without_session(options, &error))
         })?;
-        let session = Session::new(core, hooks).map_err(|failure| {
-            JsValue::from_str(&error_json_without_session(options, &failure.at(client_api)))
-        })?;
+        let session = Session::new(core, hooks)
+            .map_err(|failure| JsValue::from_str(&error_json_without_session(options, &failure.at(client_api))))?;
         Ok(Core { session: Rc::new(session) })
     }
 
@@ -77,9 +76,7 @@ impl Core {
                 }
                 Err(error) => Err(error),
             };
-            outcome
-                .map(|value| JsValue::from_str(&value.to_string()))
-                .map_err(|error| JsValue::from_str(&session.error_json(&error)))
+            outcome.map(|value| JsValue::from_str(&value.to_string())).map_err(|error| JsValue::from_str(&session.error_json(&error)))
         })
     }
 

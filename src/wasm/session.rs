@@ -10,13 +10,13 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use super::js::{self, Lock, TokenStore};
-use crate::token::store;
 use crate::api::Api;
 use crate::client::{Call, Client};
 use crate::config::{Auth, Source};
 use crate::error::{Class, Error, Failure};
 use crate::http::HttpRequest;
 use crate::retry;
+use crate::token::store;
 use crate::token::{Token, TokenCache};
 use crate::wechat::token::Grant;
 
@@ -62,9 +62,10 @@ impl Session {
             None => None,
         };
         let store = match js::hook_value(hooks, "tokenStore") {
-            Some(store) if core.config.token_store => {
-                Some(TokenStore::new(store, core.config.timeout_ms).ok_or_else(|| Failure::invalid("tokenStore", "needs get and set functions"))?)
-            }
+            Some(store) if core.config.token_store => Some(
+                TokenStore::new(store, core.config.timeout_ms)
+                    .ok_or_else(|| Failure::invalid("tokenStore", "needs get and set functions"))?,
+            ),
             _ => None,
         };
         Ok(Session {
@@ -94,12 +95,7 @@ impl Session {
 
     /// Sends `request` and reads the answer with `parse`, retrying transient
     /// failures up to `retries` times with jittered exponential pauses.
-    async fn exchange<T>(
-        &self,
-        api: Api,
-        request: &HttpRequest,
-        parse: impl Fn(u16, &str) -> Result<T, Error>,
-    ) -> Result<T, Error> {
+    async fn exchange<T>(&self, api: Api, request: &HttpRequest, parse: impl Fn(u16, &str) -> Result<T, Error>) -> Result<T, Error> {
         let mut attempt = 0;
         loop {
             let outcome = match js::send(&self.send, request, self.core.config.timeout_ms).await {

@@ -16,9 +16,13 @@ pub fn lookup(errcode: i64, api: Api) -> Option<Documented> {
     match (errcode, token_api) {
         (-1, _) => doc("the platform is busy; try again shortly", Transient),
         (40001, true) => doc("the AppSecret is wrong or does not belong to this AppID", Fatal),
-        (40001, false) => doc("the access token is invalid or no longer the latest (another process may have fetched a new one)", TokenRejected),
+        (40001, false) => {
+            doc("the access token is invalid or no longer the latest (another process may have fetched a new one)", TokenRejected)
+        }
         (40002, true) => doc("grant_type must be client_credential", Fatal),
-        (40002, false) => doc("no permission to generate links: personal-entity mini programs (and those outside mainland China) have none", Fatal),
+        (40002, false) => {
+            doc("no permission to generate links: personal-entity mini programs (and those outside mainland China) have none", Fatal)
+        }
         (40013, true) => doc("the AppID is invalid: check it for typos, stray characters and case", Fatal),
         (40013, false) => doc("link generation has been banned for this mini program", Fatal),
         (40014, _) => doc("the access token is not valid", TokenRejected),
@@ -59,8 +63,8 @@ mod tests {
     #[test]
     fn every_documented_code_has_an_entry() {
         let documented = [
-            -1, 40001, 40002, 40013, 40014, 40066, 40125, 40165, 40212, 40225, 41001, 42001, 43104, 44990, 44993,
-            45009, 47001, 85079, 85400, 85401, 85402,
+            -1, 40001, 40002, 40013, 40014, 40066, 40125, 40165, 40212, 40225, 41001, 42001, 43104, 44990, 44993, 45009, 47001, 85079,
+            85400, 85401, 85402,
         ];
         for code in documented {
             assert!(lookup(code, Api::UrllinkGenerate).is_some(), "{code}");

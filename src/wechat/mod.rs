@@ -91,7 +91,10 @@ impl Expiry {
         let time = req.instant(EXPIRE_TIME)?;
         let interval = req.integer(EXPIRE_INTERVAL)?;
         if let Some(t) = expire_type.filter(|t| *t != 0 && *t != 1) {
-            return Err(Failure::invalid(req.field(EXPIRE_TYPE), format!("must be 0 (at expireTime) or 1 (after expireInterval days), got {t}")));
+            return Err(Failure::invalid(
+                req.field(EXPIRE_TYPE),
+                format!("must be 0 (at expireTime) or 1 (after expireInterval days), got {t}"),
+            ));
         }
         let detail_given = expire_type.is_some() || time.is_some() || interval.is_some();
         if is_expire == Some(false) && detail_given {
@@ -101,11 +104,7 @@ impl Expiry {
             return Ok(Expiry { is_expire, ..Expiry::default() });
         }
         let kind = expire_type.unwrap_or(if interval.is_some() && time.is_none() { 1 } else { 0 });
-        let mut expiry = Expiry {
-            is_expire: if is_scheme { Some(true) } else { is_expire },
-            expire_type: Some(kind),
-            ..Expiry::default()
-        };
+        let mut expiry = Expiry { is_expire: if is_scheme { Some(true) } else { is_expire }, expire_type: Some(kind), ..Expiry::default() };
         if kind == 0 {
             if interval.is_some() {
                 return Err(Failure::invalid(req.field(EXPIRE_INTERVAL), "is used only with expireType: 1"));
@@ -175,10 +174,7 @@ mod tests {
             expiry(json!({"expireTime": NOW + 3600}), true),
             Ok(json!({"is_expire": true, "expire_type": 0, "expire_time": NOW + 3600}))
         );
-        assert_eq!(
-            expiry(json!({"expire_time": NOW + 3600}), false),
-            Ok(json!({"expire_type": 0, "expire_time": NOW + 3600}))
-        );
+        assert_eq!(expiry(json!({"expire_time": NOW + 3600}), false), Ok(json!({"expire_type": 0, "expire_time": NOW + 3600})));
     }
 
     #[test]

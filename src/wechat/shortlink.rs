@@ -39,7 +39,8 @@ mod tests {
 
     #[test]
     fn the_reference_example() {
-        let input = json!({"pageUrl": "pages/publishHomework/publishHomework?query1=q1", "pageTitle": "Homework title", "isPermanent": false});
+        let input =
+            json!({"pageUrl": "pages/publishHomework/publishHomework?query1=q1", "pageTitle": "Homework title", "isPermanent": false});
         assert_eq!(
             body(&input).unwrap(),
             json!({"page_url": "pages/publishHomework/publishHomework?query1=q1", "page_title": "Homework title", "is_permanent": false})

@@ -68,7 +68,8 @@ mod tests {
 
     #[test]
     fn https_names_are_accepted_too() {
-        let input = json!({"jump_wxa": {"path": "pages/a", "env_version": "release"}, "is_expire": true, "expire_type": 1, "expire_interval": 7});
+        let input =
+            json!({"jump_wxa": {"path": "pages/a", "env_version": "release"}, "is_expire": true, "expire_type": 1, "expire_interval": 7});
         assert_eq!(
             body(&input, NOW).unwrap(),
             json!({"jump_wxa": {"path": "pages/a", "env_version": "release"}, "is_expire": true, "expire_type": 1, "expire_interval": 7})
