@@ -135,7 +135,12 @@ export interface ClientOptionsBase {
    * transport over `node:https` on Node.js, `globalThis.fetch` elsewhere.
    */
   fetch?: FetchLike;
-  /** Milliseconds per attempt before the request is aborted (TIMEOUT). Default 10000. */
+  /**
+   * Milliseconds per attempt, answer body included, before the request is
+   * aborted (TIMEOUT). Also bounds each wait on a token function or a
+   * `tokenStore` method: one that has not settled by then fails the call.
+   * Default 10000.
+   */
   timeoutMs?: number;
   /**
    * Extra attempts for transient failures (system busy, rate limits, 5xx,
