@@ -71,7 +71,8 @@ test('the published package has no panicForTests, neither on clients nor in its 
   const names = WebAssembly.Module.exports(module).map((e) => e.name);
   assert.ok(names.length > 0);
   assert.deepEqual(names.filter((n) => /panic/i.test(n)), []);
-  assert.doesNotMatch(fs.readFileSync(path.join(dir, 'miniprogram_links.js'), 'utf8'), /panicForTests/);
+  assert.doesNotMatch(fs.readFileSync(path.join(dir, 'miniprogram_links.js'), 'utf8'), /panic(Later)?ForTests/);
+  assert.equal('panicLaterForTests' in wx, false);
 });
 
 test('probe: panicForTests() throws a LinkError INTERNAL_ERROR', (t) => {
@@ -150,6 +151,35 @@ test('probe: a call in flight when the instance traps settles (resolves or rejec
   }
   const next = await within(busy.urllink.generate({ path: 'pages/a' }), 5000, 'the next call');
   assert.equal(typeof next.urlLink, 'string');
+});
+
+test('probe: a trap inside an async task rejects the calls in flight, ends nothing else, and the next call works', async (t) => {
+  if (!probe) return t.skip(SKIP);
+  const { trapping, bystander } = probeClients(ctx.emu);
+  await bystander.urllink.generate({ path: 'pages/a' });
+  const stray = [];
+  const onStray = (err) => stray.push(String(err && err.stack ? err.stack : err));
+  process.on('unhandledRejection', onStray);
+  process.on('uncaughtException', onStray);
+  try {
+    ctx.emu.inject({ route: '/wxa/generate_urllink', kind: 'delay', ms: 300 });
+    const inFlight = bystander.urllink.generate({ path: 'pages/a' }).then(() => null, (err) => err);
+    await sleep(50);
+    const trapped = await within(trapping.panicLaterForTests().then(() => null, (err) => err), 3000, 'panicLaterForTests()');
+    for (const [label, err] of [['the trapping call', trapped], ['the call in flight', await within(inFlight, 3000, 'the call in flight')]]) {
+      assert.ok(err instanceof probe.LinkError, `${label}: expected a LinkError, got ${err && err.stack ? err.stack : err}`);
+      assert.equal(err.code, 'INTERNAL_ERROR', label);
+    }
+    await sleep(400); // past the delayed answer: a stale callback would fire by now
+    assert.deepEqual(stray, [], 'unhandled rejections / uncaught exceptions after the trap');
+  } finally {
+    process.removeListener('unhandledRejection', onStray);
+    process.removeListener('uncaughtException', onStray);
+  }
+  for (const client of [trapping, bystander]) {
+    const next = await within(client.urllink.generate({ path: 'pages/a' }), 5000, 'the next call');
+    assert.equal(typeof next.urlLink, 'string');
+  }
 });
 
 test('probe build and published build agree on the public surface', (t) => {

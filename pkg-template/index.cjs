@@ -26,12 +26,14 @@ function recoverFrom(thrown) {
     for (const abandon of abandoned) abandon();
   }
 }
+// A trap in async code surfaces in the glue's task runner (scripts/build patches it to call this).
+bindings.__onTrap = recoverFrom;
 
 // The old instance's callbacks are dropped after a reset (scripts/build patches
 // the glue so), so its calls would never settle: reject them here instead.
 function tracked(promise, platform, api) {
   return new Promise((resolve, reject) => {
-    const abandon = () => reject(internalError(platform, api, 'the WebAssembly instance was reset by a failure in another call'));
+    const abandon = () => reject(internalError(platform, api, 'the WebAssembly instance failed and was reset'));
     inFlight.add(abandon);
     promise.then(
       (value) => {
@@ -216,7 +218,8 @@ class WeChatClient {
       LinkError
     );
     if (typeof bindings.Core.prototype.panicForTests === 'function') {
-      // Test builds only (cargo feature panic-probe): traps the instance.
+      // Test builds only (cargo feature panic-probe): traps the instance, now
+      // or from an async task.
       this.panicForTests = () => {
         try {
           core().panicForTests();
@@ -224,6 +227,7 @@ class WeChatClient {
           throw fromCore(thrown, 'wechat', 'panicForTests');
         }
       };
+      this.panicLaterForTests = () => tracked(core().panicLaterForTests(), 'wechat', 'panicLaterForTests');
     }
     Object.freeze(this);
   }

@@ -96,6 +96,17 @@ impl Core {
     pub fn panic_for_tests(&self) {
         panic!("panicForTests");
     }
+
+    /// Traps the instance from a task the executor polls (after an await), as
+    /// a bug in async code would; only in test builds.
+    #[wasm_bindgen(js_name = panicLaterForTests)]
+    #[allow(clippy::panic)]
+    pub fn panic_later_for_tests(&self) -> Promise {
+        future_to_promise(async {
+            js::sleep(0.0).await;
+            panic!("panicLaterForTests");
+        })
+    }
 }
 
 /// A constructor error: the options may hold a secret or token to hide.
