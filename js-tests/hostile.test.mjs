@@ -900,13 +900,14 @@ test('token functions and tokenStore methods that never settle end the call afte
   const { appid, secret } = emu.credentials.wechat;
   const never = () => new Promise(() => {});
   const memory = (overrides) => ({ map: new Map(), get(k) { return this.map.get(k); }, set(k, v) { this.map.set(k, v); }, ...overrides });
-  const base = { baseUrl: emu.url, retries: 0, timeoutMs: 100 };
+  // 500 ms: long enough that the token request itself never times out on a busy machine.
+  const base = { baseUrl: emu.url, retries: 0, timeoutMs: 500 };
   const cases = [
-    ['accessToken function', new WeChatClient({ appid, accessToken: never, ...base }), { code: 'INVALID_ARGUMENT', field: 'accessToken' }, /did not settle within 100 ms/],
-    ['cloudbaseAccessToken function', new WeChatClient({ cloudbaseAccessToken: never, ...base }), { code: 'INVALID_ARGUMENT', field: 'cloudbaseAccessToken' }, /did not settle within 100 ms/],
-    ['tokenStore.get', new WeChatClient({ appid, secret, tokenStore: memory({ get: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.get did not answer within 100 ms/],
-    ['tokenStore.set', new WeChatClient({ appid, secret, tokenStore: memory({ set: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.set did not answer within 100 ms/],
-    ['tokenStore.lock', new WeChatClient({ appid, secret, tokenStore: memory({ lock: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.lock did not answer within 100 ms/],
+    ['accessToken function', new WeChatClient({ appid, accessToken: never, ...base }), { code: 'INVALID_ARGUMENT', field: 'accessToken' }, /did not settle within 500 ms/],
+    ['cloudbaseAccessToken function', new WeChatClient({ cloudbaseAccessToken: never, ...base }), { code: 'INVALID_ARGUMENT', field: 'cloudbaseAccessToken' }, /did not settle within 500 ms/],
+    ['tokenStore.get', new WeChatClient({ appid, secret, tokenStore: memory({ get: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.get did not answer within 500 ms/],
+    ['tokenStore.set', new WeChatClient({ appid, secret, tokenStore: memory({ set: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.set did not answer within 500 ms/],
+    ['tokenStore.lock', new WeChatClient({ appid, secret, tokenStore: memory({ lock: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.lock did not answer within 500 ms/],
   ];
   for (const [label, client, fields, message] of cases) {
     const outcome = await settleWithin(client.urllink.generate({ path: 'pages/a' }), 5000);
