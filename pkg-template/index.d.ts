@@ -756,7 +756,8 @@ export declare class DouyinClient<Api extends DouyinApiVersion = 'v1'> {
  * - `HTTP_ERROR`: a non-2xx status, or a body that is not the expected JSON (`status`).
  * - `NETWORK_ERROR`: `fetch` threw (connection refused or reset, DNS, ...).
  * - `TIMEOUT`: no answer within `timeoutMs`; the request was aborted.
- * - `INTERNAL_ERROR`: a bug in the package.
+ * - `INTERNAL_ERROR`: a bug in the package (the WebAssembly instance trapped; it
+ *   is re-instantiated and the next call works).
  * - `NOT_DONE`: `generateMany` never started the row (see `reason`).
  */
 export type LinkErrorCode =
