@@ -873,13 +873,18 @@ test('a fetch that ignores the abort signal and never settles still ends the cal
   assert.equal(stuck.error && stuck.error.code, 'TIMEOUT');
 });
 
+/** An in-memory tokenStore, with some of its methods replaced. */
+function memoryStore(overrides) {
+  return { map: new Map(), get(k) { return this.map.get(k); }, set(k, v) { this.map.set(k, v); }, ...overrides };
+}
+
 test('a tokenStore whose lock is never free delays a refresh by three lock lifetimes, then fetches anyway', { timeout: 30_000 }, async () => {
   const emu = ctx.emu;
   const wx = emu.credentials.wechat;
   const dy = emu.credentials.douyin;
   // timeoutMs 100, retries 0: lock TTL 2100 ms; 3 rounds of waiting.
   const ttl = 2100;
-  const busy = () => ({ map: new Map(), get(k) { return this.map.get(k); }, set(k, v) { this.map.set(k, v); }, lock: () => 42 });
+  const busy = () => memoryStore({ lock: () => 42 });
   const w = new WeChatClient({ appid: wx.appid, secret: wx.secret, baseUrl: emu.url, retries: 0, timeoutMs: 100, tokenStore: busy() });
   const d = new DouyinClient({ appid: dy.appid, secret: dy.secret, baseUrl: emu.url, retries: 0, timeoutMs: 100, tokenStore: busy() });
   const started = Date.now();
@@ -899,15 +904,14 @@ test('token functions and tokenStore methods that never settle end the call afte
   const emu = ctx.emu;
   const { appid, secret } = emu.credentials.wechat;
   const never = () => new Promise(() => {});
-  const memory = (overrides) => ({ map: new Map(), get(k) { return this.map.get(k); }, set(k, v) { this.map.set(k, v); }, ...overrides });
   // 500 ms: long enough that the token request itself never times out on a busy machine.
   const base = { baseUrl: emu.url, retries: 0, timeoutMs: 500 };
   const cases = [
     ['accessToken function', new WeChatClient({ appid, accessToken: never, ...base }), { code: 'INVALID_ARGUMENT', field: 'accessToken' }, /did not settle within 500 ms/],
     ['cloudbaseAccessToken function', new WeChatClient({ cloudbaseAccessToken: never, ...base }), { code: 'INVALID_ARGUMENT', field: 'cloudbaseAccessToken' }, /did not settle within 500 ms/],
-    ['tokenStore.get', new WeChatClient({ appid, secret, tokenStore: memory({ get: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.get did not answer within 500 ms/],
-    ['tokenStore.set', new WeChatClient({ appid, secret, tokenStore: memory({ set: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.set did not answer within 500 ms/],
-    ['tokenStore.lock', new WeChatClient({ appid, secret, tokenStore: memory({ lock: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.lock did not answer within 500 ms/],
+    ['tokenStore.get', new WeChatClient({ appid, secret, tokenStore: memoryStore({ get: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.get did not answer within 500 ms/],
+    ['tokenStore.set', new WeChatClient({ appid, secret, tokenStore: memoryStore({ set: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.set did not answer within 500 ms/],
+    ['tokenStore.lock', new WeChatClient({ appid, secret, tokenStore: memoryStore({ lock: never }), ...base }), { code: 'NETWORK_ERROR' }, /tokenStore\.lock did not answer within 500 ms/],
   ];
   for (const [label, client, fields, message] of cases) {
     const outcome = await settleWithin(client.urllink.generate({ path: 'pages/a' }), 5000);
@@ -917,7 +921,7 @@ test('token functions and tokenStore methods that never settle end the call afte
     assert.match(outcome.error.message, message, label);
   }
   // A lock whose release never settles: the link is still made.
-  const stuckRelease = memory({ lock: () => never });
+  const stuckRelease = memoryStore({ lock: () => never });
   const w = new WeChatClient({ appid, secret, tokenStore: stuckRelease, ...base });
   const released = await settleWithin(w.urllink.generate({ path: 'pages/a' }), 5000);
   assert.ok(!released.hung, 'a release that never settles holds the call');

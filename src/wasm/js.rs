@@ -168,10 +168,14 @@ impl TokenStore {
         Some(TokenStore { store, get, set, lock, timeout_ms })
     }
 
+    fn failure(method: &str, thrown: &JsValue) -> Failure {
+        Failure::Network { reason: format!("tokenStore.{method} failed: {}", describe_thrown(thrown)) }
+    }
+
     /// Calls `store[method]` with `args` and waits for its answer.
     async fn ask(&self, method: &str, function: &Function, args: &js_sys::Array) -> Result<JsValue, Failure> {
         let failed = |hook: Hook| match hook {
-            Hook::Threw(thrown) => Failure::Network { reason: format!("tokenStore.{method} failed: {}", describe_thrown(&thrown)) },
+            Hook::Threw(thrown) => Self::failure(method, &thrown),
             Hook::Silent => {
                 Failure::Network { reason: format!("tokenStore.{method} did not answer within {} ms (timeoutMs)", self.timeout_ms) }
             }
@@ -219,8 +223,7 @@ impl TokenStore {
             ("refreshAt", JsValue::from_f64(token.refresh_at)),
         ];
         for (name, field) in fields {
-            Reflect::set(&value, &JsValue::from_str(name), &field)
-                .map_err(|thrown| Failure::Network { reason: format!("tokenStore.set failed: {}", describe_thrown(&thrown)) })?;
+            Reflect::set(&value, &JsValue::from_str(name), &field).map_err(|thrown| Self::failure("set", &thrown))?;
         }
         self.ask("set", &self.set, &js_sys::Array::of2(&JsValue::from_str(key), &value)).await?;
         Ok(())
