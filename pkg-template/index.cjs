@@ -172,21 +172,95 @@ function createCore(kind, platform, options) {
   };
   let core = build();
   let builtFor = instance;
-  // The client's core, rebuilt if the module was re-instantiated since.
-  return function current() {
-    if (builtFor !== instance) {
-      core = build();
-      builtFor = instance;
-    }
-    return core;
+  return {
+    // The client's core, rebuilt if the module was re-instantiated since.
+    core() {
+      if (builtFor !== instance) {
+        core = build();
+        builtFor = instance;
+      }
+      return core;
+    },
+    send: hooks.send,
   };
 }
 
-function method(core, platform, api) {
+// A link method: the core validates and decides (src/wasm/session.rs `Step`),
+// this loop sends, waits and asks for tokens. A call with a cached token is
+// two synchronous calls into the core, `begin` and `answer`, around one `send`.
+function method(client, platform, api) {
   return function (request) {
     try {
       const text = toJson(request, platform, api, 'request');
-      return tracked(core().call(api, text), platform, api).then(JSON.parse, (thrown) => {
+      return drive(client, platform, api, client.core().begin(api, text));
+    } catch (thrown) {
+      return Promise.reject(fromCore(thrown, platform, api));
+    }
+  };
+}
+
+const SEND = 83; // 'S'
+const WAIT = 87; // 'W'
+const CREDENTIAL = 84; // 'T'
+
+// The first `count` NUL-separated fields of a step after its letter, and the rest.
+function fields(step, count) {
+  const out = [];
+  let from = 1;
+  for (let i = 0; i < count; i++) {
+    const end = step.indexOf('\0', from);
+    out.push(step.slice(from, end));
+    from = end + 1;
+  }
+  out.push(step.slice(from));
+  return out;
+}
+
+async function drive(client, platform, api, step) {
+  const generation = instance;
+  // The core this call started on: after a reset its calls are gone.
+  const core = () => {
+    if (instance !== generation) throw internalError(platform, api, 'the WebAssembly instance failed and was reset');
+    return client.core();
+  };
+  try {
+    for (;;) {
+      switch (step.charCodeAt(0)) {
+        case SEND: {
+          const [id, timeoutMs, method, url, headers, body] = fields(step, 5);
+          let reply;
+          try {
+            reply = await client.send(method, url, headers, body, Number(timeoutMs));
+          } catch (thrown) {
+            step = core().failed(Number(id), thrown);
+            break;
+          }
+          step = core().answer(Number(id), reply);
+          break;
+        }
+        case WAIT: {
+          const [id, ms] = fields(step, 1);
+          await new Promise((resolve) => setTimeout(resolve, Number(ms)));
+          step = core().resume(Number(id));
+          break;
+        }
+        case CREDENTIAL:
+          step = await tracked(core().credential(Number(step.slice(1))), platform, api);
+          break;
+        default:
+          return JSON.parse(step.slice(1));
+      }
+    }
+  } catch (thrown) {
+    throw fromCore(thrown, platform, api);
+  }
+}
+
+function tokenMethod(client, platform, api) {
+  return function getAccessToken(request) {
+    try {
+      const text = toJson(request, platform, api, 'request');
+      return tracked(client.core().accessToken(text), platform, api).then(JSON.parse, (thrown) => {
         throw fromCore(thrown, platform, api);
       });
     } catch (thrown) {
@@ -197,9 +271,10 @@ function method(core, platform, api) {
 
 class WeChatClient {
   constructor(options) {
-    const core = createCore('WeChatClient', 'wechat', options);
-    const call = (api) => method(core, 'wechat', api);
-    this.getAccessToken = call('auth.getAccessToken');
+    const client = createCore('WeChatClient', 'wechat', options);
+    const core = client.core;
+    const call = (api) => method(client, 'wechat', api);
+    this.getAccessToken = tokenMethod(client, 'wechat', 'auth.getAccessToken');
     this.urlscheme = Object.freeze({ generate: call('urlscheme.generate'), query: call('urlscheme.query') });
     this.urllink = Object.freeze({ generate: call('urllink.generate'), query: call('urllink.query') });
     this.shortlink = Object.freeze({ generate: call('shortlink.generate') });
@@ -235,14 +310,14 @@ class WeChatClient {
 
 class DouyinClient {
   constructor(options) {
-    const core = createCore('DouyinClient', 'douyin', options);
+    const client = createCore('DouyinClient', 'douyin', options);
     // createCore read `api` already; a getter that throws only now means v1.
     let prefix = 'douyin.';
     try {
       if (options.api === 'v2') prefix = 'douyin.v2.';
     } catch {}
-    const call = (api) => method(core, 'douyin', api);
-    this.getAccessToken = call(`${prefix}getAccessToken`);
+    const call = (api) => method(client, 'douyin', api);
+    this.getAccessToken = tokenMethod(client, 'douyin', `${prefix}getAccessToken`);
     this.urlLink = Object.freeze({
       generate: call(`${prefix}urlLink.generate`),
       queryInfo: call('douyin.v2.urlLink.queryInfo'),

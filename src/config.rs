@@ -120,7 +120,7 @@ fn base_url(value: &str, allow_http: bool) -> Result<String, Failure> {
     let field = BASE_URL.camel;
     let (scheme, rest) = value.split_once("://").ok_or_else(|| Failure::invalid(field, "must be an absolute http(s) URL"))?;
     let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || value.contains(['?', '#']) || value.contains(char::is_whitespace) {
+    if host.is_empty() || value.contains(['?', '#']) || value.contains(|c: char| c.is_whitespace() || c.is_control()) {
         return Err(Failure::invalid(field, format!("must be a URL like https://api.weixin.qq.com, got `{}`", clip(value))));
     }
     match scheme {

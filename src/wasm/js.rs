@@ -110,22 +110,37 @@ fn header_lines(request: &HttpRequest) -> String {
 /// node:http, or a `fetch` with an `AbortController`), which sends, times and
 /// reads the whole answer: one call out, one `[status, body]` back.
 pub async fn send(send: &Send, request: &HttpRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
-    let network = |thrown: JsValue| Failure::Network { reason: describe_thrown(&thrown) };
     let started =
         send.attempt(&JsValue::NULL, request.method.as_str(), &request.url, &header_lines(request), request.body.as_deref(), timeout_ms);
-    let answer = match settle(started.map_err(network)?).await {
-        Ok(answer) => answer,
-        Err(thrown) if get(&thrown, "name").ok().and_then(|n| n.as_string()).as_deref() == Some("TimeoutError") => {
-            return Err(Failure::Timeout { after_ms: timeout_ms });
-        }
-        Err(thrown) => return Err(network(thrown)),
-    };
-    let status = Reflect::get_u32(&answer, 0).ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
-    let body = Reflect::get_u32(&answer, 1).ok().and_then(|b| b.as_string());
+    match settle(started.map_err(|thrown| send_failure(&thrown, timeout_ms))?).await {
+        Ok(reply) => read_reply(&reply),
+        Err(thrown) => Err(send_failure(&thrown, timeout_ms)),
+    }
+}
+
+/// What `send` rejected with: its timer fired, or the network failed.
+pub fn send_failure(thrown: &JsValue, timeout_ms: u32) -> Failure {
+    if get(thrown, "name").ok().and_then(|n| n.as_string()).as_deref() == Some("TimeoutError") {
+        return Failure::Timeout { after_ms: timeout_ms };
+    }
+    Failure::Network { reason: describe_thrown(thrown) }
+}
+
+/// `send`'s `[status, body]`.
+pub fn read_reply(reply: &JsValue) -> Result<(u16, String), Failure> {
+    let status = Reflect::get_u32(reply, 0).ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
+    let body = Reflect::get_u32(reply, 1).ok().and_then(|b| b.as_string());
     match body {
         Some(body) if (100.0..1000.0).contains(&status) => Ok((status as u16, body)),
         _ => Err(Failure::Network { reason: "fetch resolved to something that is not a Response".into() }),
     }
+}
+
+/// A request as the text of a `send` step: `method`, `url`, header lines and
+/// body, `\0`-separated (the body last: JSON text never holds a raw NUL).
+pub fn request_fields(request: &HttpRequest) -> String {
+    let headers = header_lines(request).replace('\0', "\u{fffd}");
+    format!("{}\0{}\0{headers}\0{}", request.method.as_str(), request.url, request.body.as_deref().unwrap_or(""))
 }
 
 /// A token from the caller's `accessToken` / `cloudbaseAccessToken` function.

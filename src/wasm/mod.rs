@@ -15,9 +15,9 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::Api;
 use crate::client::Client;
-use crate::error::Failure;
+use crate::error::{Error, Failure};
 use crate::wechat::token;
-use session::Session;
+use session::{Session, Step};
 
 /// Runs when the module is instantiated, and again when `__wbg_reset_state`
 /// re-instantiates it after a trap (the glue calls it unconditionally).
@@ -28,13 +28,6 @@ fn start() {}
 #[wasm_bindgen(js_name = Core)]
 pub struct Core {
     session: Rc<Session>,
-}
-
-/// What a `call` does once validated.
-enum Work {
-    Link(crate::client::Call),
-    /// `getAccessToken`; `true` skips the cache.
-    Token(bool),
 }
 
 fn now_seconds() -> i64 {
@@ -57,23 +50,55 @@ impl Core {
         Ok(Core { session: Rc::new(session) })
     }
 
-    /// Validates `request` for the API named `api` (a link method, or the
-    /// client's `getAccessToken`), sends it, and resolves to the result's JSON;
-    /// rejects with a `LinkError`'s JSON. Validation happens before the promise.
-    pub fn call(&self, api: &str, request: &str) -> Promise {
-        let session = Rc::clone(&self.session);
-        let work = match Api::from_name(api) {
-            Some(api) if api == session.core.token_api() => session.core.force_refresh(request).map(Work::Token),
-            Some(api) => session.core.prepare(api, request, now_seconds()).map(Work::Link),
-            None => Err(Failure::invalid("api", format!("unknown API `{api}`")).at(session.core.token_api())),
+    /// Starts a link call: validates `request` for the link method `api` and
+    /// returns the first step (see `step_text`); throws a `LinkError`'s JSON.
+    pub fn begin(&self, api: &str, request: &str) -> Result<String, JsValue> {
+        let session = &self.session;
+        let call = match Api::from_name(api) {
+            Some(api) if api != session.core.token_api() => session.core.prepare(api, request, now_seconds()),
+            _ => Err(Failure::invalid("api", format!("unknown link method `{api}`")).at(session.core.token_api())),
         };
+        self.step(call.and_then(|call| session.begin(call)))
+    }
+
+    /// The `[status, body]` that `send` resolved to for call `id`; the next step.
+    pub fn answer(&self, id: u32, reply: &JsValue) -> Result<String, JsValue> {
+        self.step(self.session.answer(id, js::read_reply(reply)))
+    }
+
+    /// What `send` threw or rejected with for call `id`; the next step.
+    pub fn failed(&self, id: u32, thrown: &JsValue) -> Result<String, JsValue> {
+        self.step(self.session.answer(id, Err(js::send_failure(thrown, self.session.core.config.timeout_ms))))
+    }
+
+    /// Call `id` after its pause; the next step.
+    pub fn resume(&self, id: u32) -> Result<String, JsValue> {
+        self.step(self.session.resume(id))
+    }
+
+    /// Gets call `id` its credential (a token function, a token refresh);
+    /// resolves to the next step.
+    pub fn credential(&self, id: u32) -> Promise {
+        let session = Rc::clone(&self.session);
         future_to_promise(async move {
-            let outcome = match work {
-                Ok(Work::Link(call)) => Rc::clone(&session).run(call).await,
-                Ok(Work::Token(force)) => {
-                    let token = session.managed_token(force).await;
-                    token.map(|t| token::result(&t.access_token, t.expires_in(js::now_ms())))
-                }
+            let step = Rc::clone(&session).fetch_credential(id).await;
+            session.step_text(step).map(|text| JsValue::from_str(&text)).map_err(|error| JsValue::from_str(&error))
+        })
+    }
+
+    fn step(&self, step: Result<Step, Error>) -> Result<String, JsValue> {
+        self.session.step_text(step).map_err(|error| JsValue::from_str(&error))
+    }
+
+    /// `getAccessToken(request)`: resolves to the token's JSON; rejects with a
+    /// `LinkError`'s JSON. Validation happens before the promise.
+    #[wasm_bindgen(js_name = accessToken)]
+    pub fn access_token(&self, request: &str) -> Promise {
+        let session = Rc::clone(&self.session);
+        let force = session.core.force_refresh(request);
+        future_to_promise(async move {
+            let outcome = match force {
+                Ok(force) => session.managed_token(force).await.map(|t| token::result(&t.access_token, t.expires_in(js::now_ms()))),
                 Err(error) => Err(error),
             };
             outcome.map(|value| JsValue::from_str(&value.to_string())).map_err(|error| JsValue::from_str(&session.error_json(&error)))

@@ -1,7 +1,8 @@
 //! One client's life between calls: its token cache, the single refresh in
 //! flight, and the retry loop around every request.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -27,6 +28,33 @@ enum Locked {
     Unlocked,
 }
 
+/// A link call between steps (see `Step`).
+struct LinkCall {
+    call: Call,
+    /// The credential it is sent with, once known.
+    token: Option<String>,
+    attempt: u32,
+    /// Whether a rejected managed token may still be replaced once.
+    may_renew: bool,
+}
+
+/// What `pkg-template/index.cjs` does next for a link call.
+pub enum Step {
+    /// Send this request, then hand the answer to `answer`.
+    Send(u32, HttpRequest),
+    /// Wait this many milliseconds, then `resume`.
+    Wait(u32, f64),
+    /// Await `fetch_credential`.
+    Credential(u32),
+    /// The call's result.
+    Done(Value),
+}
+
+/// Only a call from before a reset of the instance could name an unknown call.
+fn unknown_call(api: Api) -> Error {
+    Failure::Network { reason: "the call is no longer in progress".into() }.at(api)
+}
+
 /// How many recently seen tokens are kept for hiding them in error messages.
 const REMEMBERED_TOKENS: usize = 16;
 
@@ -46,6 +74,8 @@ pub struct Session {
     cache: RefCell<TokenCache>,
     refresh: RefCell<Option<Refresh>>,
     seen_tokens: RefCell<Vec<String>>,
+    calls: RefCell<BTreeMap<u32, LinkCall>>,
+    next_call: Cell<u32>,
 }
 
 impl Session {
@@ -76,6 +106,22 @@ impl Session {
             cache: RefCell::default(),
             refresh: RefCell::default(),
             seen_tokens: RefCell::default(),
+            calls: RefCell::default(),
+            next_call: Cell::default(),
+        })
+    }
+
+    /// A step as index.cjs reads it: the first character says which, `\0`
+    /// separates the fields. `S` send (id, timeoutMs, method, url, header
+    /// lines, body), `W` wait (id, ms), `T` fetch the credential (id), `D` done
+    /// (the result's JSON). An error becomes a `LinkError`'s JSON.
+    pub fn step_text(&self, step: Result<Step, Error>) -> Result<String, String> {
+        Ok(match step.map_err(|error| self.error_json(&error))? {
+            Step::Send(id, request) => format!("S{id}\0{}\0{}", self.core.config.timeout_ms, js::request_fields(&request)),
+            // Whole milliseconds: formatting a float would link ~20 KB of code.
+            Step::Wait(id, ms) => format!("W{id}\0{}", ms.round() as u64),
+            Step::Credential(id) => format!("T{id}"),
+            Step::Done(result) => format!("D{result}"),
         })
     }
 
@@ -93,8 +139,15 @@ impl Session {
         }
     }
 
+    /// The pause before attempt `attempt + 1`, if `error` is worth another one
+    /// and the `retries` policy allows it.
+    fn retry_pause(&self, error: &Error, attempt: u32) -> Option<f64> {
+        (error.retryable() && attempt < self.core.config.retries).then(|| retry::pause_ms(attempt, js::random()))
+    }
+
     /// Sends `request` and reads the answer with `parse`, retrying transient
-    /// failures up to `retries` times with jittered exponential pauses.
+    /// failures with jittered exponential pauses (token requests: link calls
+    /// go through `begin` and `answer`).
     async fn exchange<T>(&self, api: Api, request: &HttpRequest, parse: impl Fn(u16, &str) -> Result<T, Error>) -> Result<T, Error> {
         let mut attempt = 0;
         loop {
@@ -103,31 +156,110 @@ impl Session {
                 Err(failure) => Err(failure.at(api)),
             };
             match outcome {
-                Err(error) if error.retryable() && attempt < self.core.config.retries => {
-                    js::sleep(retry::pause_ms(attempt, js::random())).await;
-                    attempt += 1;
-                }
-                other => return other,
+                Err(error) => match self.retry_pause(&error, attempt) {
+                    Some(pause) => {
+                        js::sleep(pause).await;
+                        attempt += 1;
+                    }
+                    None => return Err(error),
+                },
+                done => return done,
             }
         }
     }
 
-    /// A link call: credential, request, answer; one fresh token and one more try
-    /// if the platform rejects a token the package manages.
-    pub async fn run(self: Rc<Self>, call: Call) -> Result<Value, Error> {
-        let mut may_renew = matches!(self.core.config.auth, Auth::Managed { .. });
-        loop {
-            let token = self.credential(call.api).await?;
-            let request = self.core.request(&call, token.as_deref())?;
-            let outcome = self.exchange(call.api, &request, |status, body| self.core.parse(&call, status, body)).await;
-            match (outcome, token) {
-                (Err(error), Some(token)) if may_renew && error.class() == Class::TokenRejected => {
-                    may_renew = false;
-                    self.cache.borrow_mut().reject(&token);
-                }
-                (outcome, _) => return outcome,
+    /// Starts a link call: the request to send now if the credential is at
+    /// hand (a cached or fixed token: the common case, no promise involved),
+    /// else a request for one.
+    pub fn begin(&self, call: Call) -> Result<Step, Error> {
+        let id = self.next_call.get();
+        self.next_call.set(id.wrapping_add(1));
+        let may_renew = matches!(self.core.config.auth, Auth::Managed { .. });
+        let credential = self.credential_at_hand();
+        let link = LinkCall { call, token: None, attempt: 0, may_renew };
+        self.calls.borrow_mut().insert(id, link);
+        match credential {
+            Some(token) => self.send_with(id, token),
+            None => Ok(Step::Credential(id)),
+        }
+    }
+
+    /// The credential when it needs no waiting; `None` when it does.
+    fn credential_at_hand(&self) -> Option<Option<String>> {
+        match &self.core.config.auth {
+            Auth::OpenApiService => Some(None),
+            Auth::Managed { .. } => self.cache.borrow().usable(js::now_ms()).map(|t| Some(t.access_token.clone())),
+            Auth::Given(Source::Fixed(token)) | Auth::Cloudbase(Source::Fixed(token)) => Some(Some(token.clone())),
+            Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function) => None,
+        }
+    }
+
+    /// Fetches the credential of call `id` (a token function, a refresh), then sends.
+    pub async fn fetch_credential(self: Rc<Self>, id: u32) -> Result<Step, Error> {
+        let api = self.link(id, |link| link.call.api)?;
+        match self.credential(api).await {
+            Ok(token) => self.send_with(id, token),
+            Err(error) => {
+                self.calls.borrow_mut().remove(&id);
+                Err(error)
             }
         }
+    }
+
+    /// The request of call `id`, sent with `token` (again, after a pause).
+    pub fn send_with(&self, id: u32, token: Option<String>) -> Result<Step, Error> {
+        let request = self.link(id, |link| {
+            let request = self.core.request(&link.call, token.as_deref());
+            link.token = token;
+            request
+        })?;
+        match request {
+            Ok(request) => Ok(Step::Send(id, request)),
+            Err(error) => {
+                self.calls.borrow_mut().remove(&id);
+                Err(error)
+            }
+        }
+    }
+
+    /// Call `id` again after its pause, with the same credential.
+    pub fn resume(&self, id: u32) -> Result<Step, Error> {
+        let token = self.link(id, |link| link.token.clone())?;
+        self.send_with(id, token)
+    }
+
+    /// What call `id`'s answer (or the failure to get one) means: the result,
+    /// another attempt after a pause, a fresh token for a rejected one, or the error.
+    pub fn answer(&self, id: u32, answer: Result<(u16, String), Failure>) -> Result<Step, Error> {
+        let Some(mut link) = self.calls.borrow_mut().remove(&id) else {
+            return Err(unknown_call(self.core.token_api()));
+        };
+        let error = match answer {
+            Ok((status, body)) => match self.core.parse(&link.call, status, &body) {
+                Ok(result) => return Ok(Step::Done(result)),
+                Err(error) => error,
+            },
+            Err(failure) => failure.at(link.call.api),
+        };
+        let next = if let Some(pause) = self.retry_pause(&error, link.attempt) {
+            link.attempt += 1;
+            Step::Wait(id, pause)
+        } else if let (true, Class::TokenRejected, Some(token)) = (link.may_renew, error.class(), &link.token) {
+            // One fresh token and one more try.
+            self.cache.borrow_mut().reject(token);
+            link.may_renew = false;
+            link.attempt = 0;
+            Step::Credential(id)
+        } else {
+            return Err(error);
+        };
+        self.calls.borrow_mut().insert(id, link);
+        Ok(next)
+    }
+
+    /// Runs `read` on call `id`.
+    fn link<T>(&self, id: u32, read: impl FnOnce(&mut LinkCall) -> T) -> Result<T, Error> {
+        self.calls.borrow_mut().get_mut(&id).map(read).ok_or_else(|| unknown_call(self.core.token_api()))
     }
 
     /// What authenticates a call to `api`, per the options. A failure to get a
