@@ -1,8 +1,7 @@
 //! One client's life between calls: its token cache, the single refresh in
 //! flight, and the retry loop around every request.
 
-use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -74,8 +73,8 @@ pub struct Session {
     cache: RefCell<TokenCache>,
     refresh: RefCell<Option<Refresh>>,
     seen_tokens: RefCell<Vec<String>>,
-    calls: RefCell<BTreeMap<u32, LinkCall>>,
-    next_call: Cell<u32>,
+    /// Link calls between steps; a call's id is its slot, reused once free.
+    calls: RefCell<Vec<Option<LinkCall>>>,
 }
 
 impl Session {
@@ -107,7 +106,6 @@ impl Session {
             refresh: RefCell::default(),
             seen_tokens: RefCell::default(),
             calls: RefCell::default(),
-            next_call: Cell::default(),
         })
     }
 
@@ -172,12 +170,9 @@ impl Session {
     /// hand (a cached or fixed token: the common case, no promise involved),
     /// else a request for one.
     pub fn begin(&self, call: Call) -> Result<Step, Error> {
-        let id = self.next_call.get();
-        self.next_call.set(id.wrapping_add(1));
         let may_renew = matches!(self.core.config.auth, Auth::Managed { .. });
         let credential = self.credential_at_hand();
-        let link = LinkCall { call, token: None, attempt: 0, may_renew };
-        self.calls.borrow_mut().insert(id, link);
+        let id = self.keep(LinkCall { call, token: None, attempt: 0, may_renew });
         match credential {
             Some(token) => self.send_with(id, token),
             None => Ok(Step::Credential(id)),
@@ -200,7 +195,7 @@ impl Session {
         match self.credential(api).await {
             Ok(token) => self.send_with(id, token),
             Err(error) => {
-                self.calls.borrow_mut().remove(&id);
+                self.take(id);
                 Err(error)
             }
         }
@@ -216,7 +211,7 @@ impl Session {
         match request {
             Ok(request) => Ok(Step::Send(id, request)),
             Err(error) => {
-                self.calls.borrow_mut().remove(&id);
+                self.take(id);
                 Err(error)
             }
         }
@@ -231,7 +226,7 @@ impl Session {
     /// What call `id`'s answer (or the failure to get one) means: the result,
     /// another attempt after a pause, a fresh token for a rejected one, or the error.
     pub fn answer(&self, id: u32, answer: Result<(u16, String), Failure>) -> Result<Step, Error> {
-        let Some(mut link) = self.calls.borrow_mut().remove(&id) else {
+        let Some(mut link) = self.take(id) else {
             return Err(unknown_call(self.core.token_api()));
         };
         let error = match answer {
@@ -253,13 +248,35 @@ impl Session {
         } else {
             return Err(error);
         };
-        self.calls.borrow_mut().insert(id, link);
+        if let Some(slot) = self.calls.borrow_mut().get_mut(id as usize) {
+            *slot = Some(link);
+        }
         Ok(next)
+    }
+
+    /// Keeps a new call in the first free slot; its id.
+    fn keep(&self, link: LinkCall) -> u32 {
+        let mut calls = self.calls.borrow_mut();
+        match calls.iter_mut().enumerate().find(|(_, slot)| slot.is_none()) {
+            Some((id, slot)) => {
+                *slot = Some(link);
+                id as u32
+            }
+            None => {
+                calls.push(Some(link));
+                calls.len() as u32 - 1
+            }
+        }
+    }
+
+    /// Ends call `id`, handing back its state.
+    fn take(&self, id: u32) -> Option<LinkCall> {
+        self.calls.borrow_mut().get_mut(id as usize).and_then(Option::take)
     }
 
     /// Runs `read` on call `id`.
     fn link<T>(&self, id: u32, read: impl FnOnce(&mut LinkCall) -> T) -> Result<T, Error> {
-        self.calls.borrow_mut().get_mut(&id).map(read).ok_or_else(|| unknown_call(self.core.token_api()))
+        self.calls.borrow_mut().get_mut(id as usize).and_then(Option::as_mut).map(read).ok_or_else(|| unknown_call(self.core.token_api()))
     }
 
     /// What authenticates a call to `api`, per the options. A failure to get a
