@@ -21,7 +21,8 @@ pub struct Client {
 #[derive(Debug, PartialEq)]
 pub struct Call {
     pub api: Api,
-    body: Value,
+    /// The body's JSON text, without the credential.
+    body: String,
 }
 
 impl Client {
@@ -61,11 +62,13 @@ impl Client {
             Api::UrlschemeGenerate => urlscheme::body(&input, now),
             Api::UrllinkGenerate => urllink::body(&input, now),
             Api::ShortlinkGenerate => shortlink::body(&input),
-            Api::UrlschemeQuery => query::scheme_body(&input),
-            Api::UrllinkQuery => query::urllink_body(&input),
-            Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => dy::generate_body(generation, self.appid(), &input, now),
-            Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input),
-            Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input),
+            Api::UrlschemeQuery => query::scheme_body(&input).map(|body| body.to_string()),
+            Api::UrllinkQuery => query::urllink_body(&input).map(|body| body.to_string()),
+            Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => {
+                dy::generate_body(generation, self.appid(), &input, now).map(|body| body.to_string())
+            }
+            Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input).map(|body| body.to_string()),
+            Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input).map(|body| body.to_string()),
             _ => Err(Failure::invalid("api", "is not a link method")),
         };
         Ok(Call { api, body: body.map_err(|f| f.at(api))? })
@@ -122,10 +125,10 @@ impl Client {
     }
 
     /// The HTTP request for `call`, authenticated with `token` where one is needed.
-    pub fn request(&self, call: &Call, token: Option<&str>) -> Result<HttpRequest, Error> {
+    pub fn request(&self, call: &Call, token: Option<&str>) -> HttpRequest {
         let base = &self.config.base_url;
         let token_or_empty = token.unwrap_or("");
-        let request = match (self.config.flavor, call.api) {
+        match (self.config.flavor, call.api) {
             (Flavor::Wechat, api) => {
                 let credential = match (&self.config.auth, token) {
                     (Auth::OpenApiService, _) | (_, None) => Credential::None,
@@ -135,7 +138,7 @@ impl Client {
                 wechat::link_request(base, wechat_path(api), credential, &call.body)
             }
             (Flavor::Douyin(Generation::V1), _) => {
-                HttpRequest::post_json(format!("{base}{}", dy::V1_GENERATE_PATH), &dy::with_token(token_or_empty, &call.body))
+                HttpRequest::post_json(format!("{base}{}", dy::V1_GENERATE_PATH), dy::with_token(token_or_empty, &call.body))
             }
             (Flavor::Douyin(Generation::V2), api) => {
                 let path = match api {
@@ -143,13 +146,11 @@ impl Client {
                     Api::DouyinV2UrlLinkQueryQuota => dy::V2_QUERY_QUOTA_PATH,
                     _ => dy::V2_GENERATE_PATH,
                 };
-                HttpRequest::post_json(format!("{base}{path}"), &call.body).map(|mut request| {
-                    request.headers.push(("access-token", token_or_empty.to_owned()));
-                    request
-                })
+                let mut request = HttpRequest::post_json(format!("{base}{path}"), call.body.clone());
+                request.headers.push(("access-token", token_or_empty.to_owned()));
+                request
             }
-        };
-        request.map_err(|f| f.at(call.api))
+        }
     }
 
     /// The result object for the caller, or the error the answer means.
@@ -246,7 +247,7 @@ mod tests {
     fn a_scheme_call_end_to_end() {
         let client = wechat(json!({"appid": "wx1", "secret": "s"}));
         let call = client.prepare(Api::UrlschemeGenerate, r#"{"jumpWxa":{"path":"pages/a"}}"#, NOW).unwrap();
-        let request = client.request(&call, Some("TOKEN")).unwrap();
+        let request = client.request(&call, Some("TOKEN"));
         assert_eq!(request.method, Method::Post);
         assert_eq!(request.url, "https://api.weixin.qq.com/wxa/generatescheme?access_token=TOKEN");
         assert_eq!(body_of(&request), json!({"jump_wxa": {"path": "pages/a"}}));
@@ -265,7 +266,7 @@ mod tests {
         ];
         for (api, input, path) in cases {
             let call = client.prepare(api, input, NOW).unwrap();
-            let url = client.request(&call, Some("CB")).unwrap().url;
+            let url = client.request(&call, Some("CB")).url;
             assert_eq!(url, format!("https://api.weixin.qq.com{path}?cloudbase_access_token=CB"));
         }
     }
@@ -274,7 +275,7 @@ mod tests {
     fn open_api_service_sends_no_token() {
         let client = wechat(json!({"openApiService": true, "baseUrl": "http://api.weixin.qq.com"}));
         let call = client.prepare(Api::UrllinkGenerate, "{}", NOW).unwrap();
-        assert_eq!(client.request(&call, None).unwrap().url, "http://api.weixin.qq.com/wxa/generate_urllink");
+        assert_eq!(client.request(&call, None).url, "http://api.weixin.qq.com/wxa/generate_urllink");
     }
 
     #[test]
@@ -290,7 +291,7 @@ mod tests {
     fn douyin_v1_puts_the_token_in_the_body() {
         let client = Client::new(Api::DouyinClient, r#"{"appid":"tt1","secret":"s","baseUrl":"http://127.0.0.1:9"}"#).unwrap();
         let call = client.prepare(Api::DouyinUrlLinkGenerate, &json!({"expireTime": NOW + 3600}).to_string(), NOW).unwrap();
-        let request = client.request(&call, Some("T1")).unwrap();
+        let request = client.request(&call, Some("T1"));
         assert_eq!(request.url, "http://127.0.0.1:9/api/apps/url_link/generate");
         assert_eq!(
             body_of(&request),
@@ -304,7 +305,7 @@ mod tests {
     fn douyin_v2_puts_the_token_in_a_header() {
         let client = Client::new(Api::DouyinClient, r#"{"appid":"tt1","accessToken":"clt.x","api":"v2"}"#).unwrap();
         let call = client.prepare(Api::DouyinV2UrlLinkQueryQuota, "{}", NOW).unwrap();
-        let request = client.request(&call, Some("clt.x")).unwrap();
+        let request = client.request(&call, Some("clt.x"));
         assert_eq!(request.url, "https://open.douyin.com/api/apps/v1/url_link/query_quota/");
         assert!(request.headers.contains(&("access-token", "clt.x".to_owned())));
         assert_eq!(body_of(&request), json!({"app_id": "tt1"}));

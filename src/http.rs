@@ -34,11 +34,21 @@ impl HttpRequest {
     }
 
     /// A POST of a JSON body, as every link API takes.
-    pub fn post_json(url: String, body: &Value) -> Result<Self, Failure> {
-        let body = serde_json::to_string(body).map_err(|err| Failure::invalid("request", err.to_string()))?;
+    pub fn post_json(url: String, body: String) -> Self {
         let headers = vec![("content-type", "application/json".to_owned())];
-        Ok(HttpRequest { method: Method::Post, url, headers, body: Some(body) })
+        HttpRequest { method: Method::Post, url, headers, body: Some(body) }
     }
+}
+
+/// A request body's JSON text, written straight from its struct (no `Value` in between).
+pub fn json_text(body: &impl serde::Serialize) -> Result<String, Failure> {
+    serde_json::to_string(body).map_err(|err| Failure::invalid("request", err.to_string()))
+}
+
+/// A body's text read back, for tests that compare it with `json!`.
+#[cfg(test)]
+pub fn value_of(body: Result<String, Failure>) -> Result<Value, Failure> {
+    body.map(|text| serde_json::from_str(&text).unwrap())
 }
 
 /// The answer as a JSON object, or an `HTTP_ERROR` saying what it was instead.
@@ -81,6 +91,8 @@ fn camel(key: &str) -> String {
 /// The platform's JSON with every key camelCased, nested ones too.
 pub fn camel_case(value: Value) -> Value {
     match value {
+        // Rebuilt only where a key changes (`{errcode, errmsg, openlink}` does not).
+        Value::Object(map) if !map.iter().any(|(k, v)| k.contains('_') || v.is_object() || v.is_array()) => Value::Object(map),
         Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (camel(&k), camel_case(v))).collect()),
         Value::Array(items) => Value::Array(items.into_iter().map(camel_case).collect()),
         other => other,
@@ -123,7 +135,7 @@ mod tests {
 
     #[test]
     fn post_json_sets_the_content_type() {
-        let req = HttpRequest::post_json("https://x/y".into(), &json!({"a": 1})).unwrap();
+        let req = HttpRequest::post_json("https://x/y".into(), json!({"a": 1}).to_string());
         assert_eq!(req.method, Method::Post);
         assert_eq!(req.headers, vec![("content-type", "application/json".to_owned())]);
         assert_eq!(req.body.as_deref(), Some(r#"{"a":1}"#));

@@ -62,7 +62,13 @@ pub fn describe(value: &Value) -> String {
 }
 
 fn marker(map: &Map<String, Value>) -> Option<&str> {
-    map.get("$type").and_then(Value::as_str)
+    lookup(map, "$type").and_then(Value::as_str)
+}
+
+/// `map[name]` by a scan: a request's objects hold a handful of keys, and
+/// comparing them is cheaper than hashing the name (`Map::get`).
+fn lookup<'m>(map: &'m Map<String, Value>, name: &str) -> Option<&'m Value> {
+    map.iter().find_map(|(key, value)| (key == name).then_some(value))
 }
 
 impl<'a> Object<'a> {
@@ -85,7 +91,7 @@ impl<'a> Object<'a> {
             }
         }
         for k in known {
-            if k.camel != k.snake && map.contains_key(k.camel) && map.contains_key(k.snake) {
+            if k.camel != k.snake && lookup(map, k.camel).is_some() && lookup(map, k.snake).is_some() {
                 let reason = format!("given twice, as `{}` and `{}`", k.camel, k.snake);
                 return Err(Failure::invalid(format!("{prefix}{}", k.camel), reason));
             }
@@ -100,7 +106,7 @@ impl<'a> Object<'a> {
 
     /// The value under either spelling; `null` counts as absent, like `undefined`.
     fn value(&self, key: Key) -> Option<&'a Value> {
-        self.map.get(key.camel).or_else(|| self.map.get(key.snake)).filter(|v| !v.is_null())
+        lookup(self.map, key.camel).or_else(|| lookup(self.map, key.snake)).filter(|v| !v.is_null())
     }
 
     pub fn has(&self, key: Key) -> bool {
@@ -159,7 +165,7 @@ impl<'a> Object<'a> {
         match self.value(key) {
             None => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64().map(Instant::Seconds)),
-            Some(Value::Object(map)) if marker(map) == Some("Date") => match map.get("ms").and_then(Value::as_f64) {
+            Some(Value::Object(map)) if marker(map) == Some("Date") => match lookup(map, "ms").and_then(Value::as_f64) {
                 Some(ms) => Ok(Some(Instant::Date { ms })),
                 None => Err(Failure::invalid(self.field(key), "is an invalid Date")),
             },

@@ -10,14 +10,14 @@ use crate::wechat::token::Grant;
 
 pub fn request(generation: Generation, base_url: &str, appid: &str, secret: &str) -> Result<HttpRequest, Failure> {
     match generation {
-        Generation::V1 => HttpRequest::post_json(
+        Generation::V1 => Ok(HttpRequest::post_json(
             format!("{base_url}/api/apps/v2/token"),
-            &json!({"appid": appid, "secret": secret, "grant_type": "client_credential"}),
-        ),
-        Generation::V2 => HttpRequest::post_json(
+            json!({"appid": appid, "secret": secret, "grant_type": "client_credential"}).to_string(),
+        )),
+        Generation::V2 => Ok(HttpRequest::post_json(
             format!("{base_url}/oauth/client_token/"),
-            &json!({"client_key": appid, "client_secret": secret, "grant_type": "client_credential"}),
-        ),
+            json!({"client_key": appid, "client_secret": secret, "grant_type": "client_credential"}).to_string(),
+        )),
     }
 }
 

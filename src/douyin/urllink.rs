@@ -57,14 +57,14 @@ fn app_key(generation: Generation) -> &'static str {
     }
 }
 
-/// v1 carries the token as the first field of the body.
-pub fn with_token(token: &str, body: &Value) -> Value {
-    let mut out = Map::new();
-    out.insert("access_token".into(), token.into());
-    if let Value::Object(fields) = body {
-        out.extend(fields.clone());
+/// v1 carries the token as the first field of the body (`body`: an object's JSON text).
+pub fn with_token(token: &str, body: &str) -> String {
+    let token = Value::from(token);
+    match body.strip_prefix('{').map(str::trim_start) {
+        Some(rest) if rest.starts_with('}') => format!("{{\"access_token\":{token}{rest}"),
+        Some(rest) => format!("{{\"access_token\":{token},{rest}"),
+        None => body.to_owned(),
     }
-    Value::Object(out)
 }
 
 pub fn query_info_body(appid: &str, input: &Value) -> Result<Value, Failure> {
@@ -90,13 +90,15 @@ mod tests {
     #[test]
     fn v1_body_as_in_the_reference() {
         let input = json!({"path": "pages/index", "query": {"id": "123"}, "expireTime": NOW + 3600});
-        let body = with_token("0801121", &generate_body(Generation::V1, "tt1", &input, NOW).unwrap());
+        let text = with_token("0801121", &generate_body(Generation::V1, "tt1", &input, NOW).unwrap().to_string());
+        let body: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(
             body,
             json!({"access_token": "0801121", "ma_app_id": "tt1", "app_name": "douyin", "path": "pages/index",
                    "query": r#"{"id":"123"}"#, "expire_time": NOW + 3600})
         );
-        assert_eq!(serde_json::to_string(&body).unwrap().find("access_token"), Some(2));
+        assert_eq!(text.find("access_token"), Some(2));
+        assert_eq!(with_token("t", "{}"), r#"{"access_token":"t"}"#);
     }
 
     #[test]

@@ -208,13 +208,7 @@ impl Session {
             link.token = token;
             request
         })?;
-        match request {
-            Ok(request) => Ok(Step::Send(id, request)),
-            Err(error) => {
-                self.take(id);
-                Err(error)
-            }
-        }
+        Ok(Step::Send(id, request))
     }
 
     /// Call `id` again after its pause, with the same credential.

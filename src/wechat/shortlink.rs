@@ -23,18 +23,19 @@ struct Generate<'a> {
     is_permanent: Option<bool>,
 }
 
-pub fn body(input: &Value) -> Result<Value, Failure> {
+pub fn body(input: &Value) -> Result<String, Failure> {
     let req = Object::new(input, "", &[PAGE_URL, PAGE_TITLE, IS_PERMANENT])?;
     let page_url = req.required_string(PAGE_URL)?;
     validate::page_url(&req.field(PAGE_URL), page_url)?;
     // 000: a longer title is cut at 20 characters by the platform, not refused.
     let body = Generate { page_url, page_title: req.string(PAGE_TITLE)?, is_permanent: req.bool(IS_PERMANENT)? };
-    serde_json::to_value(body).map_err(|err| Failure::invalid("request", err.to_string()))
+    crate::http::json_text(&body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::value_of;
     use serde_json::json;
 
     #[test]
@@ -42,10 +43,10 @@ mod tests {
         let input =
             json!({"pageUrl": "pages/publishHomework/publishHomework?query1=q1", "pageTitle": "Homework title", "isPermanent": false});
         assert_eq!(
-            body(&input).unwrap(),
+            value_of(body(&input)).unwrap(),
             json!({"page_url": "pages/publishHomework/publishHomework?query1=q1", "page_title": "Homework title", "is_permanent": false})
         );
-        assert_eq!(body(&json!({"page_url": "p"})).unwrap(), json!({"page_url": "p"}));
+        assert_eq!(value_of(body(&json!({"page_url": "p"}))).unwrap(), json!({"page_url": "p"}));
     }
 
     #[test]

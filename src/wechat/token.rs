@@ -17,7 +17,7 @@ pub struct Grant {
 pub fn request(base_url: &str, appid: &str, secret: &str, stable: bool, force_refresh: bool) -> Result<HttpRequest, Failure> {
     if stable {
         let body = json!({"grant_type": "client_credential", "appid": appid, "secret": secret, "force_refresh": force_refresh});
-        return HttpRequest::post_json(format!("{base_url}/cgi-bin/stable_token"), &body);
+        return Ok(HttpRequest::post_json(format!("{base_url}/cgi-bin/stable_token"), body.to_string()));
     }
     Ok(HttpRequest::get(format!(
         "{base_url}/cgi-bin/token?grant_type=client_credential&appid={}&secret={}",

@@ -55,7 +55,7 @@ fn cloud_base(obj: &Object) -> Result<CloudBase, Failure> {
     })
 }
 
-pub fn body(input: &Value, now: i64) -> Result<Value, Failure> {
+pub fn body(input: &Value, now: i64) -> Result<String, Failure> {
     let [path, query, env_version] = super::PAGE_KEYS;
     let [is_expire, expire_type, expire_time, expire_interval] = EXPIRY_KEYS;
     let known = [path, query, env_version, is_expire, expire_type, expire_time, expire_interval, CLOUD_BASE];
@@ -66,12 +66,13 @@ pub fn body(input: &Value, now: i64) -> Result<Value, Failure> {
         expiry: Expiry::read(&req, now, false)?,
         cloud_base: cloud.map(|c| cloud_base(&c)).transpose()?,
     };
-    serde_json::to_value(body).map_err(|err| Failure::invalid("request", err.to_string()))
+    crate::http::json_text(&body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::value_of;
     use serde_json::json;
 
     const NOW: i64 = 1_800_000_000;
@@ -88,7 +89,7 @@ mod tests {
             "cloudBase": {"env": "xxx", "domain": "xxx.xx", "path": "/jump-wxa.html", "query": "a=1&b=2"}
         });
         assert_eq!(
-            body(&input, NOW).unwrap(),
+            value_of(body(&input, NOW)).unwrap(),
             json!({
                 "path": "/pages/publishHomework/publishHomework", "query": "", "env_version": "release",
                 "expire_type": 1, "expire_interval": 1,
@@ -102,7 +103,7 @@ mod tests {
         let input = json!({"path": "pages/a", "query": {"id": 7}, "expire_time": NOW + 120,
                             "cloud_base": {"env": "e", "resource_appid": "wx1"}});
         assert_eq!(
-            body(&input, NOW).unwrap(),
+            value_of(body(&input, NOW)).unwrap(),
             json!({"path": "pages/a", "query": "id=7", "expire_type": 0, "expire_time": NOW + 120,
                    "cloud_base": {"env": "e", "resource_appid": "wx1"}})
         );

@@ -31,18 +31,19 @@ fn misplaced_page_key(failure: Failure) -> Failure {
     }
 }
 
-pub fn body(input: &Value, now: i64) -> Result<Value, Failure> {
+pub fn body(input: &Value, now: i64) -> Result<String, Failure> {
     let [is_expire, expire_type, expire_time, expire_interval] = EXPIRY_KEYS;
     let known = [JUMP_WXA, is_expire, expire_type, expire_time, expire_interval];
     let req = Object::new(input, "", &known).map_err(misplaced_page_key)?;
     let jump_wxa = req.object(JUMP_WXA, &PAGE_KEYS)?.map(|page| Page::read(&page)).transpose()?;
     let body = Generate { jump_wxa, expiry: Expiry::read(&req, now, true)? };
-    serde_json::to_value(body).map_err(|err| Failure::invalid("request", err.to_string()))
+    crate::http::json_text(&body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::value_of;
     use serde_json::json;
 
     const NOW: i64 = 1_800_000_000;
@@ -58,7 +59,7 @@ mod tests {
             "isExpire": true, "expireTime": NOW + 86_400
         });
         assert_eq!(
-            body(&input, NOW).unwrap(),
+            value_of(body(&input, NOW)).unwrap(),
             json!({
                 "jump_wxa": {"path": "/pages/publishHomework/publishHomework", "query": "a=1", "env_version": "trial"},
                 "is_expire": true, "expire_type": 0, "expire_time": NOW + 86_400
@@ -71,14 +72,14 @@ mod tests {
         let input =
             json!({"jump_wxa": {"path": "pages/a", "env_version": "release"}, "is_expire": true, "expire_type": 1, "expire_interval": 7});
         assert_eq!(
-            body(&input, NOW).unwrap(),
+            value_of(body(&input, NOW)).unwrap(),
             json!({"jump_wxa": {"path": "pages/a", "env_version": "release"}, "is_expire": true, "expire_type": 1, "expire_interval": 7})
         );
     }
 
     #[test]
     fn an_empty_request_is_the_home_page() {
-        assert_eq!(body(&json!({}), NOW).unwrap(), json!({}));
+        assert_eq!(value_of(body(&json!({}), NOW)).unwrap(), json!({}));
     }
 
     #[test]
