@@ -101,7 +101,7 @@ impl<'a> Object<'a> {
 
     /// The dotted name of a key for error messages: `jumpWxa.query`.
     pub fn field(&self, key: Key) -> String {
-        format!("{}{}", self.prefix, key.camel)
+        [self.prefix.as_str(), key.camel].concat()
     }
 
     /// The value under either spelling; `null` counts as absent, like `undefined`.
