@@ -73,8 +73,10 @@ pub struct Session {
     cache: RefCell<TokenCache>,
     refresh: RefCell<Option<Refresh>>,
     seen_tokens: RefCell<Vec<String>>,
-    /// Link calls between steps; a call's id is its slot, reused once free.
+    /// Link calls between steps; a call's id is its slot in `calls`.
     calls: RefCell<Vec<Option<LinkCall>>>,
+    /// Slots of `calls` whose call ended, reused before it grows.
+    free: RefCell<Vec<u32>>,
 }
 
 impl Session {
@@ -106,6 +108,7 @@ impl Session {
             refresh: RefCell::default(),
             seen_tokens: RefCell::default(),
             calls: RefCell::default(),
+            free: RefCell::default(),
         })
     }
 
@@ -195,7 +198,7 @@ impl Session {
         match self.credential(api).await {
             Ok(token) => self.send_with(id, token),
             Err(error) => {
-                self.take(id);
+                self.end(id);
                 Err(error)
             }
         }
@@ -220,52 +223,57 @@ impl Session {
     /// What call `id`'s answer (or the failure to get one) means: the result,
     /// another attempt after a pause, a fresh token for a rejected one, or the error.
     pub fn answer(&self, id: u32, answer: Result<(u16, String), Failure>) -> Result<Step, Error> {
-        let Some(mut link) = self.take(id) else {
-            return Err(unknown_call(self.core.token_api()));
+        let outcome = self.link(id, |link| match answer {
+            Ok((status, body)) => self.core.parse(&link.call, status, &body),
+            Err(failure) => Err(failure.at(link.call.api)),
+        })?;
+        let error = match outcome {
+            Ok(result) => {
+                self.end(id);
+                return Ok(Step::Done(result));
+            }
+            Err(error) => error,
         };
-        let error = match answer {
-            Ok((status, body)) => match self.core.parse(&link.call, status, &body) {
-                Ok(result) => return Ok(Step::Done(result)),
-                Err(error) => error,
-            },
-            Err(failure) => failure.at(link.call.api),
-        };
-        let next = if let Some(pause) = self.retry_pause(&error, link.attempt) {
-            link.attempt += 1;
-            Step::Wait(id, pause)
-        } else if let (true, Class::TokenRejected, Some(token)) = (link.may_renew, error.class(), &link.token) {
-            // One fresh token and one more try.
-            self.cache.borrow_mut().reject(token);
-            link.may_renew = false;
-            link.attempt = 0;
-            Step::Credential(id)
-        } else {
-            return Err(error);
-        };
-        if let Some(slot) = self.calls.borrow_mut().get_mut(id as usize) {
-            *slot = Some(link);
-        }
-        Ok(next)
+        let next = self.link(id, |link| {
+            if let Some(pause) = self.retry_pause(&error, link.attempt) {
+                link.attempt += 1;
+                Some(Step::Wait(id, pause))
+            } else if let (true, Class::TokenRejected, Some(token)) = (link.may_renew, error.class(), &link.token) {
+                // One fresh token and one more try.
+                self.cache.borrow_mut().reject(token);
+                link.may_renew = false;
+                link.attempt = 0;
+                Some(Step::Credential(id))
+            } else {
+                None
+            }
+        })?;
+        next.ok_or_else(|| {
+            self.end(id);
+            error
+        })
     }
 
-    /// Keeps a new call in the first free slot; its id.
+    /// Keeps a new call in a free slot; its id.
     fn keep(&self, link: LinkCall) -> u32 {
         let mut calls = self.calls.borrow_mut();
-        match calls.iter_mut().enumerate().find(|(_, slot)| slot.is_none()) {
-            Some((id, slot)) => {
+        if let Some(id) = self.free.borrow_mut().pop() {
+            if let Some(slot) = calls.get_mut(id as usize) {
                 *slot = Some(link);
-                id as u32
-            }
-            None => {
-                calls.push(Some(link));
-                calls.len() as u32 - 1
+                return id;
             }
         }
+        calls.push(Some(link));
+        calls.len() as u32 - 1
     }
 
-    /// Ends call `id`, handing back its state.
-    fn take(&self, id: u32) -> Option<LinkCall> {
-        self.calls.borrow_mut().get_mut(id as usize).and_then(Option::take)
+    /// Forgets call `id`, freeing its slot.
+    fn end(&self, id: u32) {
+        if let Some(slot) = self.calls.borrow_mut().get_mut(id as usize) {
+            if slot.take().is_some() {
+                self.free.borrow_mut().push(id);
+            }
+        }
     }
 
     /// Runs `read` on call `id`.
