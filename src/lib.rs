@@ -3,7 +3,9 @@
 //!
 //! Everything but `wasm` is a sans-IO core tested on the host with `cargo test`:
 //! it validates requests, builds `HttpRequest`s, parses answers and decides about
-//! tokens. `wasm` is the one boundary that calls `fetch` and talks to JavaScript.
+//! tokens. `wasm` is the one boundary that talks to JavaScript: it hands `index.cjs`
+//! each link request to send and reads the answer, and sends token requests
+//! itself through the same `send`.
 
 pub mod api;
 pub mod client;

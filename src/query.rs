@@ -14,14 +14,18 @@ fn unreserved(byte: u8) -> bool {
 fn encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if keep(byte) {
-            out.push(char::from(byte));
-        } else {
+    // Runs of kept bytes are copied whole. They are ASCII, so a non-empty run
+    // starts and ends on char boundaries (`get` finds it).
+    let mut run = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if !keep(byte) {
+            out.push_str(text.get(run..at).unwrap_or(""));
             // Writing to a String cannot fail.
             let _ = write!(out, "%{byte:02X}");
+            run = at + 1;
         }
     }
+    out.push_str(text.get(run..).unwrap_or(""));
     out
 }
 
@@ -101,6 +105,17 @@ mod tests {
         assert_eq!(encode_component("你 好"), "%E4%BD%A0%20%E5%A5%BD");
         assert_eq!(encode_component("-_.!~*'()"), "-_.!~*'()");
         assert_eq!(encode_path("pages/a b/index"), "pages/a%20b/index");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn encoding_copies_runs_exactly_as_byte_by_byte(text in "\\PC*") {
+            let byte_by_byte: String = text
+                .bytes()
+                .map(|b| if unreserved(b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+                .collect();
+            proptest::prop_assert_eq!(encode_component(&text), byte_by_byte);
+        }
     }
 
     #[test]

@@ -103,7 +103,15 @@ pub async fn sleep(ms: f64) {
 /// Headers as `name:value` lines: one string across the boundary, not an object
 /// built key by key.
 fn header_lines(request: &HttpRequest) -> String {
-    request.headers.iter().map(|(name, value)| format!("{name}:{value}\n")).collect()
+    let mut lines = String::new();
+    push_header_lines(&mut lines, request);
+    lines
+}
+
+fn push_header_lines(out: &mut String, request: &HttpRequest) {
+    for (name, value) in &request.headers {
+        out.extend([*name, ":", value, "\n"]);
+    }
 }
 
 /// One attempt through the JavaScript side's `send` (`pkg-template/transport.cjs`:
@@ -136,11 +144,17 @@ pub fn read_reply(reply: &JsValue) -> Result<(u16, String), Failure> {
     }
 }
 
-/// A request as the text of a `send` step: `method`, `url`, header lines and
-/// body, `\0`-separated (the body last: JSON text never holds a raw NUL).
-pub fn request_fields(request: &HttpRequest) -> String {
-    let headers = header_lines(request).replace('\0', "\u{fffd}");
-    format!("{}\0{}\0{headers}\0{}", request.method.as_str(), request.url, request.body.as_deref().unwrap_or(""))
+/// Appends a request as the fields of a `send` step: `method`, `url`, header
+/// lines and body, `\0`-separated (the body last: JSON text never holds a raw NUL;
+/// `baseUrl` may not hold one).
+pub fn push_request_fields(out: &mut String, request: &HttpRequest) {
+    out.extend([request.method.as_str(), "\0", &request.url, "\0"]);
+    if request.headers.iter().any(|(_, value)| value.contains('\0')) {
+        out.push_str(&header_lines(request).replace('\0', "\u{fffd}"));
+    } else {
+        push_header_lines(out, request);
+    }
+    out.extend(["\0", request.body.as_deref().unwrap_or("")]);
 }
 
 /// A token from the caller's `accessToken` / `cloudbaseAccessToken` function.

@@ -2,7 +2,9 @@
 //!
 //! Requests arrive as JSON text (see `input`), results leave as JSON text and
 //! errors as the JSON of `LinkError`'s fields; `pkg-template/index.cjs` turns
-//! those into objects and real `Error`s.
+//! those into objects and real `Error`s. A link call is a few synchronous
+//! calls (`begin`, `answer`, ...) that `index.cjs` strings together around its
+//! `send`; only fetching a credential returns a promise.
 
 mod js;
 mod session;

@@ -1,5 +1,7 @@
 //! One client's life between calls: its token cache, the single refresh in
-//! flight, and the retry loop around every request.
+//! flight, the link calls in progress and what each does next (`Step`:
+//! `index.cjs` sends and waits, this decides), and the retry loop around
+//! token requests.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -118,11 +120,17 @@ impl Session {
     /// (the result's JSON). An error becomes a `LinkError`'s JSON.
     pub fn step_text(&self, step: Result<Step, Error>) -> Result<String, String> {
         Ok(match step.map_err(|error| self.error_json(&error))? {
-            Step::Send(id, request) => format!("S{id}\0{}\0{}", self.core.config.timeout_ms, js::request_fields(&request)),
+            Step::Send(id, request) => {
+                let mut text = format!("S{id}\0{}\0", self.core.config.timeout_ms);
+                text.reserve(request.url.len() + request.body.as_ref().map_or(0, String::len) + 64);
+                js::push_request_fields(&mut text, &request);
+                text
+            }
             // Whole milliseconds: formatting a float would link ~20 KB of code.
             Step::Wait(id, ms) => format!("W{id}\0{}", ms.round() as u64),
             Step::Credential(id) => format!("T{id}"),
-            Step::Done(result) => format!("D{result}"),
+            // `to_string` writes to bytes; `Display` (`format!`) goes through `fmt`.
+            Step::Done(result) => ["D", &serde_json::to_string(&result).unwrap_or_default()].concat(),
         })
     }
 
