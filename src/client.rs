@@ -58,18 +58,23 @@ impl Client {
             Flavor::Douyin(generation) => generation,
             Flavor::Wechat => Generation::V1,
         };
+        // The generate methods write their bodies' text straight from structs;
+        // the others build a `Value`.
         let body = match api {
             Api::UrlschemeGenerate => urlscheme::body(&input, now),
             Api::UrllinkGenerate => urllink::body(&input, now),
             Api::ShortlinkGenerate => shortlink::body(&input),
-            Api::UrlschemeQuery => query::scheme_body(&input).map(|body| body.to_string()),
-            Api::UrllinkQuery => query::urllink_body(&input).map(|body| body.to_string()),
-            Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => {
-                dy::generate_body(generation, self.appid(), &input, now).map(|body| body.to_string())
+            api => {
+                let value = match api {
+                    Api::UrlschemeQuery => query::scheme_body(&input),
+                    Api::UrllinkQuery => query::urllink_body(&input),
+                    Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => dy::generate_body(generation, self.appid(), &input, now),
+                    Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input),
+                    Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input),
+                    _ => Err(Failure::invalid("api", "is not a link method")),
+                };
+                value.map(|body| body.to_string())
             }
-            Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input).map(|body| body.to_string()),
-            Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input).map(|body| body.to_string()),
-            _ => Err(Failure::invalid("api", "is not a link method")),
         };
         Ok(Call { api, body: body.map_err(|f| f.at(api))? })
     }

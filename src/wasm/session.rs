@@ -292,12 +292,14 @@ impl Session {
     /// What authenticates a call to `api`, per the options. A failure to get a
     /// managed token stays a token-endpoint error.
     async fn credential(self: &Rc<Self>, api: Api) -> Result<Option<String>, Error> {
+        if let Some(at_hand) = self.credential_at_hand() {
+            return Ok(at_hand);
+        }
         let token = match &self.core.config.auth {
-            Auth::OpenApiService => return Ok(None),
             Auth::Managed { .. } => self.managed_token(false).await?.access_token,
-            Auth::Given(Source::Fixed(token)) | Auth::Cloudbase(Source::Fixed(token)) => token.clone(),
-            Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function) => {
-                let option = if matches!(self.core.config.auth, Auth::Given(_)) { "accessToken" } else { "cloudbaseAccessToken" };
+            // What is not at hand otherwise: the caller's token function.
+            auth => {
+                let option = if matches!(auth, Auth::Given(_)) { "accessToken" } else { "cloudbaseAccessToken" };
                 let token = match &self.token_function {
                     Some(function) => js::call_token_function(function, option, self.core.config.timeout_ms).await,
                     None => Err(Failure::invalid(option, "must be a function")),
