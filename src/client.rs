@@ -1,14 +1,13 @@
 //! The sans-IO client: turns a method call into requests and answers into
 //! results, for whichever platform the options chose. The boundary moves the bytes.
 
-use serde_json::Value;
-
 use crate::api::Api;
 use crate::config::{Auth, Config, Flavor, Source};
 use crate::douyin::{self, urllink as dy, Generation};
 use crate::error::{Error, Failure};
 use crate::http::HttpRequest;
 use crate::input::{self, keys, Object};
+use crate::json::Value;
 use crate::redact;
 use crate::wechat::{self, plain_scheme, query, shortlink, token::Grant, urllink, urlscheme, Credential};
 
@@ -53,28 +52,21 @@ impl Client {
         if !self.serves(api) {
             return Err(Failure::invalid("api", "is not available on this client").at(api));
         }
-        let input = input::parse(request).map_err(|f| f.at(api))?;
+        let input = input::parse("request", request).map_err(|f| f.at(api))?;
         let generation = match self.config.flavor {
             Flavor::Douyin(generation) => generation,
             Flavor::Wechat => Generation::V1,
         };
-        // The generate methods write their bodies' text straight from structs;
-        // the others build a `Value`.
         let body = match api {
             Api::UrlschemeGenerate => urlscheme::body(&input, now),
             Api::UrllinkGenerate => urllink::body(&input, now),
             Api::ShortlinkGenerate => shortlink::body(&input),
-            api => {
-                let value = match api {
-                    Api::UrlschemeQuery => query::scheme_body(&input),
-                    Api::UrllinkQuery => query::urllink_body(&input),
-                    Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => dy::generate_body(generation, self.appid(), &input, now),
-                    Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input),
-                    Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input),
-                    _ => Err(Failure::invalid("api", "is not a link method")),
-                };
-                value.map(|body| body.to_string())
-            }
+            Api::UrlschemeQuery => query::scheme_body(&input),
+            Api::UrllinkQuery => query::urllink_body(&input),
+            Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => dy::generate_body(generation, self.appid(), &input, now),
+            Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input),
+            Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input),
+            _ => Err(Failure::invalid("api", "is not a link method")),
         };
         Ok(Call { api, body: body.map_err(|f| f.at(api))? })
     }
@@ -83,7 +75,7 @@ impl Client {
     pub fn force_refresh(&self, request: &str) -> Result<bool, Error> {
         let api = self.token_api();
         let read = || {
-            let input = input::parse(request)?;
+            let input = input::parse("request", request)?;
             let obj = Object::new(&input, "", &[keys("forceRefresh", "force_refresh")])?;
             obj.bool(keys("forceRefresh", "force_refresh"))
         };
@@ -180,7 +172,7 @@ impl Client {
             (Flavor::Wechat, Some(appid)) => appid,
             _ => return Err(Failure::invalid("appid", "plainScheme needs the client's appid").at(api)),
         };
-        let input = input::parse(request).map_err(|f| f.at(api))?;
+        let input = input::parse("request", request).map_err(|f| f.at(api))?;
         plain_scheme::build(appid, &input).map_err(|f| f.at(api))
     }
 
@@ -207,8 +199,7 @@ impl Client {
 
     /// The JSON of a `LinkError`, secrets and `tokens` hidden.
     pub fn error_json(&self, error: &Error, tokens: &[String]) -> String {
-        let fields = error.fields(|text| self.redact(text, tokens));
-        serde_json::to_string(&fields).unwrap_or_else(|_| r#"{"code":"INTERNAL_ERROR","message":"unserialisable error"}"#.to_owned())
+        error.fields(|text| self.redact(text, tokens)).to_json()
     }
 }
 
@@ -236,7 +227,7 @@ fn wechat_result(api: Api) -> &'static str {
 mod tests {
     use super::*;
     use crate::http::Method;
-    use serde_json::json;
+    use crate::json::json;
 
     const NOW: i64 = 1_800_000_000;
 
@@ -245,7 +236,7 @@ mod tests {
     }
 
     fn body_of(request: &HttpRequest) -> Value {
-        serde_json::from_str(request.body.as_deref().unwrap()).unwrap()
+        crate::json::parse(request.body.as_deref().unwrap()).unwrap()
     }
 
     #[test]
@@ -257,7 +248,7 @@ mod tests {
         assert_eq!(request.url, "https://api.weixin.qq.com/wxa/generatescheme?access_token=TOKEN");
         assert_eq!(body_of(&request), json!({"jump_wxa": {"path": "pages/a"}}));
         let result = client.parse(&call, 200, r#"{"errcode":0,"errmsg":"ok","openlink":"weixin://dl/business/?t=x"}"#);
-        assert_eq!(result.unwrap()["openlink"], "weixin://dl/business/?t=x");
+        assert_eq!(result.unwrap().get("openlink").and_then(Value::as_str), Some("weixin://dl/business/?t=x"));
     }
 
     #[test]
@@ -303,7 +294,7 @@ mod tests {
             json!({"access_token": "T1", "ma_app_id": "tt1", "app_name": "douyin", "query": "{}", "expire_time": NOW + 3600})
         );
         let result = client.parse(&call, 200, r#"{"err_no":0,"err_tips":"","url_link":"https://z.douyin.com/x"}"#).unwrap();
-        assert_eq!(result["urlLink"], "https://z.douyin.com/x");
+        assert_eq!(result.get("urlLink").and_then(Value::as_str), Some("https://z.douyin.com/x"));
     }
 
     #[test]
@@ -322,7 +313,7 @@ mod tests {
         assert!(classic.token_request(false).unwrap().url.ends_with("/cgi-bin/token?grant_type=client_credential&appid=wx1&secret=s"));
         let stable = wechat(json!({"appid": "wx1", "secret": "s", "stableToken": true}));
         assert!(stable.uses_stable_token());
-        assert_eq!(body_of(&stable.token_request(true).unwrap())["force_refresh"], true);
+        assert_eq!(body_of(&stable.token_request(true).unwrap()).get("force_refresh"), Some(&Value::Bool(true)));
         let given = wechat(json!({"accessToken": "t"}));
         assert!(given.token_request(false).is_err());
         assert!(given.force_refresh("{}").is_err());

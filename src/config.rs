@@ -1,11 +1,10 @@
 //! Client options, checked once at construction so that a bad one fails at once.
 
-use serde_json::Value;
-
 use crate::api::Api;
 use crate::douyin::{self, Generation};
 use crate::error::{Error, Failure, Platform};
-use crate::input::{clip, describe, key, number_text, Key, Object};
+use crate::input::{self, clip, describe, key, number_text, Key, Object};
+use crate::json::Value;
 use crate::wechat;
 
 const APPID: Key = key("appid");
@@ -170,7 +169,7 @@ impl Config {
     }
 
     fn parse(client: Api, options: &str) -> Result<Config, Failure> {
-        let value: Value = serde_json::from_str(options).map_err(|err| Failure::invalid("options", err.to_string()))?;
+        let value = input::parse("options", options)?;
         let wechat = client.platform() == Platform::Wechat;
         let obj = Object::new(&value, "", if wechat { &WECHAT_KEYS } else { &DOUYIN_KEYS })?;
         let flavor = if wechat {
@@ -240,7 +239,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     fn wechat(options: Value) -> Result<Config, Error> {
         Config::read(Api::WechatClient, &options.to_string())
@@ -262,7 +261,7 @@ mod tests {
 
     #[test]
     fn each_way_to_authenticate() {
-        let f: Value = serde_json::from_str(FUNCTION).unwrap();
+        let f: serde_json::Value = serde_json::from_str(FUNCTION).unwrap();
         assert_eq!(wechat(json!({"accessToken": "t"})).unwrap().auth, Auth::Given(Source::Fixed("t".into())));
         assert_eq!(wechat(json!({"accessToken": f})).unwrap().auth, Auth::Given(Source::Function));
         assert_eq!(wechat(json!({"cloudbaseAccessToken": "c"})).unwrap().auth, Auth::Cloudbase(Source::Fixed("c".into())));

@@ -3,16 +3,23 @@
 //! Crossing into JavaScript it becomes a `LinkError` (see `pkg-template/index.cjs`)
 //! built from [`Error::fields`].
 
-use serde::Serialize;
-
 use crate::api::Api;
+use crate::json::ObjectWriter;
 use crate::{douyin, wechat};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Platform {
     Wechat,
     Douyin,
+}
+
+impl Platform {
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Wechat => "wechat",
+            Platform::Douyin => "douyin",
+        }
+    }
 }
 
 /// What went wrong, with what a caller needs to act on it.
@@ -68,24 +75,35 @@ fn excerpt(body: &str) -> String {
 }
 
 /// The fields of a JavaScript `LinkError`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ErrorFields {
     code: &'static str,
     message: String,
     platform: Platform,
     api: &'static str,
     retryable: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     errcode: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     errmsg: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     log_id: Option<String>,
+}
+
+impl ErrorFields {
+    /// The JSON `index.cjs` builds the `LinkError` from.
+    pub fn to_json(&self) -> String {
+        ObjectWriter::default()
+            .string("code", Some(self.code))
+            .string("message", Some(&self.message))
+            .string("platform", Some(self.platform.name()))
+            .string("api", Some(self.api))
+            .bool("retryable", Some(self.retryable))
+            .string("field", self.field.as_deref())
+            .integer("errcode", self.errcode)
+            .string("errmsg", self.errmsg.as_deref())
+            .integer("status", self.status.map(i64::from))
+            .string("logId", self.log_id.as_deref())
+            .finish()
+    }
 }
 
 impl Failure {
@@ -199,7 +217,11 @@ pub fn invalid_field<T: std::fmt::Debug>(result: Result<T, Failure>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::{json, Value};
+
+    fn fields_of(err: &Error) -> Value {
+        crate::json::parse(&err.fields(str::to_owned).to_json()).unwrap()
+    }
 
     fn api_error(api: Api, errcode: i64) -> Error {
         Failure::Api { errcode, errmsg: "x".into(), status: 200, log_id: None }.at(api)
@@ -208,13 +230,14 @@ mod tests {
     #[test]
     fn fields_of_an_api_error_name_the_meaning() {
         let err = api_error(Api::UrlschemeGenerate, 85079);
-        let fields = serde_json::to_value(err.fields(str::to_owned)).unwrap();
-        assert_eq!(fields["code"], "API_ERROR");
-        assert_eq!(fields["platform"], "wechat");
-        assert_eq!(fields["api"], "urlscheme.generate");
-        assert_eq!(fields["errcode"], 85079);
-        assert_eq!(fields["retryable"], false);
-        assert!(fields["message"].as_str().unwrap().contains("publish"));
+        let fields = fields_of(&err);
+        let text = |name| fields.get(name).and_then(Value::as_str);
+        assert_eq!(text("code"), Some("API_ERROR"));
+        assert_eq!(text("platform"), Some("wechat"));
+        assert_eq!(text("api"), Some("urlscheme.generate"));
+        assert_eq!(fields.get("errcode").and_then(Value::as_i64), Some(85079));
+        assert_eq!(fields.get("retryable"), Some(&Value::Bool(false)));
+        assert!(text("message").unwrap().contains("publish"));
         assert!(fields.get("field").is_none());
     }
 
@@ -222,7 +245,7 @@ mod tests {
     fn invalid_argument_fields() {
         let err = Failure::invalid("jumpWxa.query", "too long").at(Api::UrlschemeGenerate);
         assert_eq!(
-            serde_json::to_value(err.fields(str::to_owned)).unwrap(),
+            fields_of(&err),
             json!({
                 "code": "INVALID_ARGUMENT", "message": "jumpWxa.query: too long",
                 "platform": "wechat", "api": "urlscheme.generate", "retryable": false,
@@ -260,8 +283,8 @@ mod tests {
     fn douyin_log_id_is_kept() {
         let err = Failure::Api { errcode: 28001003, errmsg: "bad".into(), status: 200, log_id: Some("L1".into()) }
             .at(Api::DouyinV2UrlLinkGenerate);
-        let fields = serde_json::to_value(err.fields(str::to_owned)).unwrap();
-        assert_eq!(fields["logId"], "L1");
-        assert_eq!(fields["platform"], "douyin");
+        let fields = fields_of(&err);
+        assert_eq!(fields.get("logId").and_then(Value::as_str), Some("L1"));
+        assert_eq!(fields.get("platform").and_then(Value::as_str), Some("douyin"));
     }
 }

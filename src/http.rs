@@ -1,8 +1,7 @@
 //! The sans-IO edge: requests as plain data, answers as `(status, body)`.
 
-use serde_json::{Map, Value};
-
 use crate::error::Failure;
+use crate::json::{Map, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -40,26 +39,21 @@ impl HttpRequest {
     }
 }
 
-/// A request body's JSON text, written straight from its struct (no `Value` in between).
-pub fn json_text(body: &impl serde::Serialize) -> Result<String, Failure> {
-    serde_json::to_string(body).map_err(|err| Failure::invalid("request", err.to_string()))
-}
-
 /// A body's text read back, for tests that compare it with `json!`.
 #[cfg(test)]
 pub fn value_of(body: Result<String, Failure>) -> Result<Value, Failure> {
-    body.map(|text| serde_json::from_str(&text).unwrap())
+    body.map(|text| crate::json::parse(&text).unwrap())
 }
 
 /// The answer as a JSON object, or an `HTTP_ERROR` saying what it was instead.
-pub fn json_object(status: u16, body: &str) -> Result<Map<String, Value>, Failure> {
+pub fn json_object(status: u16, body: &str) -> Result<Map, Failure> {
     // Kept long enough that redaction sees whole tokens; the message cuts it later.
     const KEPT: usize = 2000;
-    let reason = match serde_json::from_str::<Value>(body) {
+    let reason = match crate::json::parse(body) {
         Ok(Value::Object(map)) => return Ok(map),
         Ok(_) => "the body is JSON but not an object",
         Err(_) if body.trim().is_empty() => "the body is empty",
-        Err(err) if err.is_eof() => "the body is cut short",
+        Err(err) if err.cut_short => "the body is cut short",
         Err(_) if (200..300).contains(&status) => "the body is not JSON",
         Err(_) => "the body is not the platform's JSON",
     };
@@ -100,7 +94,7 @@ pub fn camel_case(value: Value) -> Value {
 }
 
 /// A field a success answer must carry (`openlink`, `url_link`, `scheme_info`, ...).
-pub fn required(map: &Map<String, Value>, name: &str, status: u16) -> Result<(), Failure> {
+pub fn required(map: &Map, name: &str, status: u16) -> Result<(), Failure> {
     match map.get(name) {
         Some(Value::String(s)) if !s.is_empty() => Ok(()),
         Some(Value::Object(_)) => Ok(()),
@@ -111,7 +105,7 @@ pub fn required(map: &Map<String, Value>, name: &str, status: u16) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn camel_case_reaches_nested_keys() {
@@ -135,7 +129,7 @@ mod tests {
 
     #[test]
     fn post_json_sets_the_content_type() {
-        let req = HttpRequest::post_json("https://x/y".into(), json!({"a": 1}).to_string());
+        let req = HttpRequest::post_json("https://x/y".into(), r#"{"a":1}"#.to_owned());
         assert_eq!(req.method, Method::Post);
         assert_eq!(req.headers, vec![("content-type", "application/json".to_owned())]);
         assert_eq!(req.body.as_deref(), Some(r#"{"a":1}"#));

@@ -5,9 +5,8 @@
 //! `{"$type":"function"}`, so that a wrong type is reported, not silently dropped.
 //! Every key has two spellings: the cloud-call name and the HTTPS name.
 
-use serde_json::{Map, Value};
-
 use crate::error::Failure;
+use crate::json::{Map, Value};
 
 /// One request or option key: `camel` is the cloud-call name, `snake` the HTTPS name.
 #[derive(Clone, Copy, Debug)]
@@ -35,13 +34,13 @@ pub enum Instant {
 
 /// A JSON object whose keys are all known, read one key at a time.
 pub struct Object<'a> {
-    map: &'a Map<String, Value>,
+    map: &'a Map,
     prefix: String,
 }
 
-/// Parses the JSON text the JavaScript side produced from a request object.
-pub fn parse(text: &str) -> Result<Value, Failure> {
-    serde_json::from_str(text).map_err(|err| Failure::invalid("request", format!("cannot be read: {err}")))
+/// Parses the JSON text the JavaScript side produced from `field` (a request, the options).
+pub fn parse(field: &str, text: &str) -> Result<Value, Failure> {
+    crate::json::parse(text).map_err(|_| Failure::invalid(field, "cannot be read: it is not JSON"))
 }
 
 /// "a string", "a Date", "a function", ...: what a value is, for error messages.
@@ -61,14 +60,8 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
-fn marker(map: &Map<String, Value>) -> Option<&str> {
-    lookup(map, "$type").and_then(Value::as_str)
-}
-
-/// `map[name]` by a scan: a request's objects hold a handful of keys, and
-/// comparing them is cheaper than hashing the name (`Map::get`).
-fn lookup<'m>(map: &'m Map<String, Value>, name: &str) -> Option<&'m Value> {
-    map.iter().find_map(|(key, value)| (key == name).then_some(value))
+fn marker(map: &Map) -> Option<&str> {
+    map.get("$type").and_then(Value::as_str)
 }
 
 impl<'a> Object<'a> {
@@ -91,7 +84,7 @@ impl<'a> Object<'a> {
             }
         }
         for k in known {
-            if k.camel != k.snake && lookup(map, k.camel).is_some() && lookup(map, k.snake).is_some() {
+            if k.camel != k.snake && map.get(k.camel).is_some() && map.get(k.snake).is_some() {
                 let reason = format!("given twice, as `{}` and `{}`", k.camel, k.snake);
                 return Err(Failure::invalid(format!("{prefix}{}", k.camel), reason));
             }
@@ -106,7 +99,7 @@ impl<'a> Object<'a> {
 
     /// The value under either spelling; `null` counts as absent, like `undefined`.
     fn value(&self, key: Key) -> Option<&'a Value> {
-        lookup(self.map, key.camel).or_else(|| lookup(self.map, key.snake)).filter(|v| !v.is_null())
+        self.map.get(key.camel).or_else(|| self.map.get(key.snake)).filter(|v| !v.is_null())
     }
 
     pub fn has(&self, key: Key) -> bool {
@@ -165,7 +158,7 @@ impl<'a> Object<'a> {
         match self.value(key) {
             None => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64().map(Instant::Seconds)),
-            Some(Value::Object(map)) if marker(map) == Some("Date") => match lookup(map, "ms").and_then(Value::as_f64) {
+            Some(Value::Object(map)) if marker(map) == Some("Date") => match map.get("ms").and_then(Value::as_f64) {
                 Some(ms) => Ok(Some(Instant::Date { ms })),
                 None => Err(Failure::invalid(self.field(key), "is an invalid Date")),
             },
@@ -200,12 +193,22 @@ pub fn clip(text: &str) -> String {
     cut
 }
 
-/// A number for a message, without pulling float formatting into the module.
+/// A number for a message, to 15 significant digits (what a caller typed
+/// reads back as typed), without linking float formatting into the module.
 pub fn number_text(n: f64) -> String {
-    match whole(n) {
-        Some(i) => i.to_string(),
-        None => serde_json::Number::from_f64(n).map_or_else(|| "a non-finite number".to_owned(), |n| n.to_string()),
+    if let Some(i) = whole(n) {
+        return i.to_string();
     }
+    if !n.is_finite() || n.abs() >= 1e15 {
+        return "a non-finite number".to_owned();
+    }
+    // Not whole, so below 2^53: 15 digits in all, the rest after the point.
+    let places = 15 - (n.abs() as u64).to_string().len().min(15) as u32;
+    let unit = 10u64.pow(places);
+    let scaled = (n.abs() * unit as f64).round() as u64;
+    let fraction = format!("{:0>width$}", scaled % unit, width = places as usize);
+    let sign = if n < 0.0 { "-" } else { "" };
+    format!("{sign}{}.{}", scaled / unit, fraction.trim_end_matches('0')).trim_end_matches('.').to_owned()
 }
 
 /// The known key closest to a misspelt one, if any is close enough to be a typo.
@@ -247,7 +250,7 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     const PATH: Key = key("path");
     const EXPIRE_TIME: Key = keys("expireTime", "expire_time");
@@ -311,6 +314,15 @@ mod tests {
     }
 
     #[test]
+    fn numbers_in_messages_read_as_typed() {
+        for (n, text) in [(1.5, "1.5"), (0.1, "0.1"), (-2.25, "-2.25"), (1_700_000_000.5, "1700000000.5"), (1e-7, "0.0000001"), (3.0, "3")]
+        {
+            assert_eq!(number_text(n), text);
+        }
+        assert_eq!(number_text(f64::NAN), "a non-finite number");
+    }
+
+    #[test]
     fn distance_counts_edits() {
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("", "abc"), 3);
@@ -320,6 +332,6 @@ mod tests {
     #[test]
     fn parse_rejects_deep_nesting_without_panicking() {
         let deep = "[".repeat(100_000);
-        assert!(parse(&deep).is_err());
+        assert!(parse("request", &deep).is_err());
     }
 }

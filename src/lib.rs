@@ -14,6 +14,7 @@ pub mod douyin;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod json;
 pub mod query;
 pub mod redact;
 pub mod retry;

@@ -1,14 +1,11 @@
 //! Access-token cache decisions: when a token is still good, and which token a
 //! rejection may drop.
 
-use serde::{Deserialize, Serialize};
-
 /// Refresh this long before the platform's expiry, at most half the lifetime.
 const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
 
-/// A token as cached in memory and in a `tokenStore` (JSON-compatible).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A token as cached in memory and in a `tokenStore`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Token {
     pub access_token: String,
     /// When the platform stops accepting it (ms since the epoch).
@@ -140,11 +137,5 @@ mod tests {
         assert_eq!(store::lock_ttl_ms(&config), 5_000.0);
         let slow = crate::config::Config::read(crate::api::Api::WechatClient, r#"{"appid":"a","secret":"s","timeoutMs":100000}"#).unwrap();
         assert_eq!(store::lock_ttl_ms(&slow), 60_000.0);
-    }
-
-    #[test]
-    fn store_format_is_camel_case() {
-        let t = Token { access_token: "T".into(), expires_at: 2.0, refresh_at: 1.0 };
-        assert_eq!(serde_json::to_value(&t).unwrap(), serde_json::json!({"accessToken": "T", "expiresAt": 2.0, "refreshAt": 1.0}));
     }
 }

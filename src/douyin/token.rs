@@ -1,24 +1,30 @@
 //! Douyin access tokens: v1 `POST /api/apps/v2/token`, v2 `POST /oauth/client_token/`.
 //! As on WeChat, a new token cuts the old one's life to 5 minutes.
 
-use serde_json::{json, Map, Value};
-
 use super::Generation;
 use crate::error::Failure;
 use crate::http::{self, HttpRequest};
+use crate::json::{Map, ObjectWriter, Value};
 use crate::wechat::token::Grant;
 
 pub fn request(generation: Generation, base_url: &str, appid: &str, secret: &str) -> Result<HttpRequest, Failure> {
     match generation {
-        Generation::V1 => Ok(HttpRequest::post_json(
-            format!("{base_url}/api/apps/v2/token"),
-            json!({"appid": appid, "secret": secret, "grant_type": "client_credential"}).to_string(),
-        )),
-        Generation::V2 => Ok(HttpRequest::post_json(
-            format!("{base_url}/oauth/client_token/"),
-            json!({"client_key": appid, "client_secret": secret, "grant_type": "client_credential"}).to_string(),
-        )),
+        Generation::V1 => {
+            Ok(HttpRequest::post_json(format!("{base_url}/api/apps/v2/token"), credentials("appid", appid, "secret", secret)))
+        }
+        Generation::V2 => {
+            Ok(HttpRequest::post_json(format!("{base_url}/oauth/client_token/"), credentials("client_key", appid, "client_secret", secret)))
+        }
     }
+}
+
+/// The client-credential body, under each generation's names.
+fn credentials(id_key: &str, appid: &str, secret_key: &str, secret: &str) -> String {
+    ObjectWriter::default()
+        .string(id_key, Some(appid))
+        .string(secret_key, Some(secret))
+        .string("grant_type", Some("client_credential"))
+        .finish()
 }
 
 fn grant_from(data: Option<&Value>, status: u16) -> Result<Grant, Failure> {
@@ -34,7 +40,7 @@ fn grant_from(data: Option<&Value>, status: u16) -> Result<Grant, Failure> {
 /// v1: `{err_no, err_tips, data: {access_token, expires_in}}`.
 /// v2: `{data: {access_token, expires_in, error_code, description}, message}`.
 pub fn grant(generation: Generation, status: u16, body: &str) -> Result<Grant, Failure> {
-    let map: Map<String, Value> = http::json_object(status, body)?;
+    let map: Map = http::json_object(status, body)?;
     let (code, message) = match generation {
         Generation::V1 => (map.get("err_no"), map.get("err_tips")),
         Generation::V2 => {
@@ -56,9 +62,10 @@ pub fn grant(generation: Generation, status: u16, body: &str) -> Result<Grant, F
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::json;
 
     fn body_of(req: &HttpRequest) -> Value {
-        serde_json::from_str(req.body.as_deref().unwrap()).unwrap()
+        crate::json::parse(req.body.as_deref().unwrap()).unwrap()
     }
 
     #[test]

@@ -2,11 +2,10 @@
 //! body. v2: `POST /api/apps/v1/url_link/{generate,query_info,query_quota}/`,
 //! token in the `access-token` header.
 
-use serde_json::{json, Map, Value};
-
 use super::Generation;
 use crate::error::Failure;
 use crate::input::{key, keys, Key, Object};
+use crate::json::{ObjectWriter, Value};
 use crate::query;
 use crate::validate;
 
@@ -24,7 +23,7 @@ const URL_LINK: Key = keys("urlLink", "url_link");
 
 /// The generate body without the token (v1 adds it as `access_token`).
 /// The platform rounds the validity up to whole hours (004).
-pub fn generate_body(generation: Generation, appid: &str, input: &Value, now: i64) -> Result<Value, Failure> {
+pub fn generate_body(generation: Generation, appid: &str, input: &Value, now: i64) -> Result<String, Failure> {
     let req = Object::new(input, "", &[APP_NAME, PATH, QUERY, EXPIRE_TIME])?;
     let app_name = req.string(APP_NAME)?.unwrap_or("douyin");
     let app_names: &[&str] = match generation {
@@ -39,15 +38,13 @@ pub fn generate_body(generation: Generation, appid: &str, input: &Value, now: i6
     let query = query::douyin(&req, QUERY)?;
     let at = req.instant(EXPIRE_TIME)?.ok_or_else(|| Failure::invalid(req.field(EXPIRE_TIME), "is required"))?;
     let expire_time = validate::douyin_expire_time(&req.field(EXPIRE_TIME), at, now)?;
-    let mut body = Map::new();
-    body.insert(app_key(generation).into(), appid.into());
-    body.insert("app_name".into(), app_name.into());
-    if let Some(path) = path {
-        body.insert("path".into(), path.into());
-    }
-    body.insert("query".into(), query.into());
-    body.insert("expire_time".into(), expire_time.into());
-    Ok(Value::Object(body))
+    Ok(ObjectWriter::default()
+        .string(app_key(generation), Some(appid))
+        .string("app_name", Some(app_name))
+        .string("path", path)
+        .string("query", Some(&query))
+        .integer("expire_time", Some(expire_time))
+        .finish())
 }
 
 fn app_key(generation: Generation) -> &'static str {
@@ -59,27 +56,33 @@ fn app_key(generation: Generation) -> &'static str {
 
 /// v1 carries the token as the first field of the body (`body`: an object's JSON text).
 pub fn with_token(token: &str, body: &str) -> String {
-    let token = Value::from(token);
-    match body.strip_prefix('{').map(str::trim_start) {
-        Some(rest) if rest.starts_with('}') => format!("{{\"access_token\":{token}{rest}"),
-        Some(rest) => format!("{{\"access_token\":{token},{rest}"),
-        None => body.to_owned(),
+    let Some(rest) = body.strip_prefix('{').map(str::trim_start) else {
+        return body.to_owned();
+    };
+    let mut out = String::from("{\"access_token\":");
+    crate::json::write_string(&mut out, token);
+    if !rest.starts_with('}') {
+        out.push(',');
     }
+    out.push_str(rest);
+    out
 }
 
-pub fn query_info_body(appid: &str, input: &Value) -> Result<Value, Failure> {
+pub fn query_info_body(appid: &str, input: &Value) -> Result<String, Failure> {
     let req = Object::new(input, "", &[URL_LINK])?;
-    Ok(json!({"app_id": appid, "url_link": req.required_string(URL_LINK)?}))
+    Ok(ObjectWriter::default().string("app_id", Some(appid)).string("url_link", Some(req.required_string(URL_LINK)?)).finish())
 }
 
-pub fn query_quota_body(appid: &str, input: &Value) -> Result<Value, Failure> {
+pub fn query_quota_body(appid: &str, input: &Value) -> Result<String, Failure> {
     Object::new(input, "", &[])?;
-    Ok(json!({"app_id": appid}))
+    Ok(ObjectWriter::default().string("app_id", Some(appid)).finish())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::value_of;
+    use crate::json::json;
 
     const NOW: i64 = 1_800_000_000;
 
@@ -90,8 +93,8 @@ mod tests {
     #[test]
     fn v1_body_as_in_the_reference() {
         let input = json!({"path": "pages/index", "query": {"id": "123"}, "expireTime": NOW + 3600});
-        let text = with_token("0801121", &generate_body(Generation::V1, "tt1", &input, NOW).unwrap().to_string());
-        let body: Value = serde_json::from_str(&text).unwrap();
+        let text = with_token("0801121", &generate_body(Generation::V1, "tt1", &input, NOW).unwrap());
+        let body = crate::json::parse(&text).unwrap();
         assert_eq!(
             body,
             json!({"access_token": "0801121", "ma_app_id": "tt1", "app_name": "douyin", "path": "pages/index",
@@ -105,7 +108,7 @@ mod tests {
     fn v2_body_and_defaults() {
         let input = json!({"app_name": "toutiao", "expire_time": NOW + 60});
         assert_eq!(
-            generate_body(Generation::V2, "tt1", &input, NOW).unwrap(),
+            value_of(generate_body(Generation::V2, "tt1", &input, NOW)).unwrap(),
             json!({"app_id": "tt1", "app_name": "toutiao", "query": "{}", "expire_time": NOW + 60})
         );
     }
@@ -126,9 +129,9 @@ mod tests {
 
     #[test]
     fn query_bodies() {
-        assert_eq!(query_info_body("tt1", &json!({"urlLink": "u"})).unwrap(), json!({"app_id": "tt1", "url_link": "u"}));
+        assert_eq!(value_of(query_info_body("tt1", &json!({"urlLink": "u"}))).unwrap(), json!({"app_id": "tt1", "url_link": "u"}));
         assert!(query_info_body("tt1", &json!({})).is_err());
-        assert_eq!(query_quota_body("tt1", &json!({})).unwrap(), json!({"app_id": "tt1"}));
+        assert_eq!(value_of(query_quota_body("tt1", &json!({}))).unwrap(), json!({"app_id": "tt1"}));
         assert!(query_quota_body("tt1", &json!({"x": 1})).is_err());
     }
 }

@@ -103,7 +103,7 @@ impl Core {
                 Ok(force) => session.managed_token(force).await.map(|t| token::result(&t.access_token, t.expires_in(js::now_ms()))),
                 Err(error) => Err(error),
             };
-            outcome.map(|value| JsValue::from_str(&value.to_string())).map_err(|error| JsValue::from_str(&session.error_json(&error)))
+            outcome.map(|text| JsValue::from_str(&text)).map_err(|error| JsValue::from_str(&session.error_json(&error)))
         })
     }
 
@@ -138,16 +138,8 @@ impl Core {
 
 /// A constructor error: the options may hold a secret or token to hide.
 fn error_json_without_session(options: &str, error: &crate::error::Error) -> String {
-    let secrets: Vec<String> = serde_json::from_str::<serde_json::Value>(options)
-        .ok()
-        .and_then(|v| v.as_object().cloned())
-        .map(|map| {
-            ["secret", "accessToken", "cloudbaseAccessToken"]
-                .iter()
-                .filter_map(|k| map.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    let fields = error.fields(|text| crate::redact::redact(text, &secrets.iter().map(String::as_str).collect::<Vec<_>>()));
-    serde_json::to_string(&fields).unwrap_or_default()
+    let options = crate::json::parse(options).unwrap_or(crate::json::Value::Null);
+    let secrets: Vec<&str> =
+        ["secret", "accessToken", "cloudbaseAccessToken"].iter().filter_map(|k| options.get(k).and_then(|v| v.as_str())).collect();
+    error.fields(|text| crate::redact::redact(text, &secrets)).to_json()
 }

@@ -7,7 +7,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
-use serde_json::Value;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -17,6 +16,7 @@ use crate::client::{Call, Client};
 use crate::config::{Auth, Source};
 use crate::error::{Class, Error, Failure};
 use crate::http::HttpRequest;
+use crate::json::Value;
 use crate::retry;
 use crate::token::store;
 use crate::token::{Token, TokenCache};
@@ -129,8 +129,11 @@ impl Session {
             // Whole milliseconds: formatting a float would link ~20 KB of code.
             Step::Wait(id, ms) => format!("W{id}\0{}", ms.round() as u64),
             Step::Credential(id) => format!("T{id}"),
-            // `to_string` writes to bytes; `Display` (`format!`) goes through `fmt`.
-            Step::Done(result) => ["D", &serde_json::to_string(&result).unwrap_or_default()].concat(),
+            Step::Done(result) => {
+                let mut text = String::from("D");
+                result.write(&mut text);
+                text
+            }
         })
     }
 

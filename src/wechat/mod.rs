@@ -8,12 +8,10 @@ pub mod token;
 pub mod urllink;
 pub mod urlscheme;
 
-use serde::Serialize;
-use serde_json::Value;
-
 use crate::error::Failure;
 use crate::http::{self, HttpRequest};
 use crate::input::{key, keys, Key, Object};
+use crate::json::{ObjectWriter, Value};
 use crate::query as query_field;
 use crate::validate;
 
@@ -40,13 +38,10 @@ pub enum Credential<'a> {
 }
 
 /// The page a link opens: `jump_wxa` of a scheme, the top level of a URL Link.
-#[derive(Serialize, Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Page {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env_version: Option<String>,
 }
 
@@ -66,18 +61,18 @@ impl Page {
             env_version: env_version.map(str::to_owned),
         })
     }
+
+    pub fn write(&self, out: &mut ObjectWriter) {
+        out.string("path", self.path.as_deref()).string("query", self.query.as_deref()).string("env_version", self.env_version.as_deref());
+    }
 }
 
 /// When a scheme or URL Link stops working (001, 002, 003).
-#[derive(Serialize, Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Expiry {
-    #[serde(skip_serializing_if = "Option::is_none")]
     is_expire: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expire_type: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expire_time: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expire_interval: Option<i64>,
 }
 
@@ -121,6 +116,13 @@ impl Expiry {
         }
         Ok(expiry)
     }
+
+    pub fn write(&self, out: &mut ObjectWriter) {
+        out.bool("is_expire", self.is_expire)
+            .integer("expire_type", self.expire_type)
+            .integer("expire_time", self.expire_time)
+            .integer("expire_interval", self.expire_interval);
+    }
 }
 
 /// `{base}{path}?access_token=…`, or the Cloud Hosting equivalents.
@@ -153,13 +155,15 @@ pub fn parse(status: u16, body: &str, result: &str) -> Result<Value, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     const NOW: i64 = 1_800_000_000;
 
     fn expiry(v: Value, is_scheme: bool) -> Result<Value, Failure> {
         let obj = Object::new(&v, "", &EXPIRY_KEYS)?;
-        Ok(serde_json::to_value(Expiry::read(&obj, NOW, is_scheme)?).unwrap())
+        let mut out = ObjectWriter::default();
+        Expiry::read(&obj, NOW, is_scheme)?.write(&mut out);
+        Ok(crate::json::parse(&out.finish()).unwrap())
     }
 
     #[test]

@@ -1,11 +1,10 @@
 //! The plaintext scheme `weixin://dl/business/?appid=…&path=…`: built locally,
 //! no request. The page must be listed for plaintext schemes in the admin console.
 
-use serde_json::Value;
-
 use super::{ENV_VERSION, PATH, QUERY};
 use crate::error::Failure;
 use crate::input::Object;
+use crate::json::Value;
 use crate::query::{self, encode_component, encode_path};
 use crate::validate;
 
@@ -29,7 +28,7 @@ pub fn build(appid: &str, input: &Value) -> Result<String, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn the_query_value_is_percent_encoded() {

@@ -1,10 +1,8 @@
 //! `urlscheme.query` (POST /wxa/queryscheme) and `urllink.query` (POST /wxa/query_urllink).
 
-use serde_json::{Map, Value};
-
 use crate::error::Failure;
 use crate::input::{key, keys, Key, Object};
-
+use crate::json::{ObjectWriter, Value};
 pub const SCHEME_PATH: &str = "/wxa/queryscheme";
 pub const SCHEME_RESULT: &str = "scheme_info";
 pub const URLLINK_PATH: &str = "/wxa/query_urllink";
@@ -14,40 +12,41 @@ const SCHEME: Key = key("scheme");
 const URL_LINK: Key = keys("urlLink", "url_link");
 const QUERY_TYPE: Key = keys("queryType", "query_type");
 
-fn body(input: &Value, link: Key) -> Result<Value, Failure> {
+fn body(input: &Value, link: Key) -> Result<String, Failure> {
     let req = Object::new(input, "", &[link, QUERY_TYPE])?;
-    let mut body = Map::new();
-    body.insert(link.snake.into(), req.required_string(link)?.into());
-    if let Some(query_type) = req.integer(QUERY_TYPE)? {
-        if query_type != 0 && query_type != 1 {
-            return Err(Failure::invalid(req.field(QUERY_TYPE), format!("must be 0 or 1, got {query_type}")));
-        }
-        body.insert(QUERY_TYPE.snake.into(), query_type.into());
+    let link_text = req.required_string(link)?;
+    let query_type = req.integer(QUERY_TYPE)?;
+    if let Some(query_type) = query_type.filter(|t| *t != 0 && *t != 1) {
+        return Err(Failure::invalid(req.field(QUERY_TYPE), format!("must be 0 or 1, got {query_type}")));
     }
-    Ok(Value::Object(body))
+    Ok(ObjectWriter::default().string(link.snake, Some(link_text)).integer(QUERY_TYPE.snake, query_type).finish())
 }
 
-pub fn scheme_body(input: &Value) -> Result<Value, Failure> {
+pub fn scheme_body(input: &Value) -> Result<String, Failure> {
     body(input, SCHEME)
 }
 
-pub fn urllink_body(input: &Value) -> Result<Value, Failure> {
+pub fn urllink_body(input: &Value) -> Result<String, Failure> {
     body(input, URL_LINK)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::http::value_of;
+    use crate::json::json;
 
     #[test]
     fn bodies() {
-        assert_eq!(scheme_body(&json!({"scheme": "weixin://dl/business/?t=x"})).unwrap(), json!({"scheme": "weixin://dl/business/?t=x"}));
         assert_eq!(
-            urllink_body(&json!({"urlLink": "https://wxaurl.cn/x", "queryType": 1})).unwrap(),
+            value_of(scheme_body(&json!({"scheme": "weixin://dl/business/?t=x"}))).unwrap(),
+            json!({"scheme": "weixin://dl/business/?t=x"})
+        );
+        assert_eq!(
+            value_of(urllink_body(&json!({"urlLink": "https://wxaurl.cn/x", "queryType": 1}))).unwrap(),
             json!({"url_link": "https://wxaurl.cn/x", "query_type": 1})
         );
-        assert_eq!(urllink_body(&json!({"url_link": "u"})).unwrap(), json!({"url_link": "u"}));
+        assert_eq!(value_of(urllink_body(&json!({"url_link": "u"}))).unwrap(), json!({"url_link": "u"}));
         assert!(scheme_body(&json!({})).is_err());
         assert!(scheme_body(&json!({"scheme": "s", "queryType": 2})).is_err());
         assert!(urllink_body(&json!({"scheme": "s"})).is_err());

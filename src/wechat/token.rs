@@ -1,10 +1,9 @@
 //! `auth.getAccessToken`: GET /cgi-bin/token (002), or POST /cgi-bin/stable_token,
 //! which hands every caller the same token until it rotates.
 
-use serde_json::{json, Value};
-
 use crate::error::Failure;
 use crate::http::HttpRequest;
+use crate::json::{ObjectWriter, Value};
 use crate::query::encode_component;
 
 /// A token as the platform granted it.
@@ -16,8 +15,13 @@ pub struct Grant {
 
 pub fn request(base_url: &str, appid: &str, secret: &str, stable: bool, force_refresh: bool) -> Result<HttpRequest, Failure> {
     if stable {
-        let body = json!({"grant_type": "client_credential", "appid": appid, "secret": secret, "force_refresh": force_refresh});
-        return Ok(HttpRequest::post_json(format!("{base_url}/cgi-bin/stable_token"), body.to_string()));
+        let body = ObjectWriter::default()
+            .string("grant_type", Some("client_credential"))
+            .string("appid", Some(appid))
+            .string("secret", Some(secret))
+            .bool("force_refresh", Some(force_refresh))
+            .finish();
+        return Ok(HttpRequest::post_json(format!("{base_url}/cgi-bin/stable_token"), body));
     }
     Ok(HttpRequest::get(format!(
         "{base_url}/cgi-bin/token?grant_type=client_credential&appid={}&secret={}",
@@ -36,14 +40,15 @@ pub fn grant(status: u16, body: &str) -> Result<Grant, Failure> {
     }
 }
 
-/// `{accessToken, expiresIn}` for callers of `getAccessToken`.
-pub fn result(access_token: &str, expires_in: f64) -> Value {
-    json!({"accessToken": access_token, "expiresIn": expires_in})
+/// `{accessToken, expiresIn}` for callers of `getAccessToken` (`expires_in`: whole seconds).
+pub fn result(access_token: &str, expires_in: f64) -> String {
+    ObjectWriter::default().string("accessToken", Some(access_token)).integer("expiresIn", Some(expires_in as i64)).finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::json;
 
     #[test]
     fn classic_and_stable_requests() {
@@ -52,7 +57,7 @@ mod tests {
         assert_eq!(classic.body, None);
         let stable = request("https://api.weixin.qq.com", "wx1", "s", true, true).unwrap();
         assert_eq!(stable.url, "https://api.weixin.qq.com/cgi-bin/stable_token");
-        let body: Value = serde_json::from_str(stable.body.as_deref().unwrap()).unwrap();
+        let body = crate::json::parse(stable.body.as_deref().unwrap()).unwrap();
         assert_eq!(body, json!({"grant_type": "client_credential", "appid": "wx1", "secret": "s", "force_refresh": true}));
     }
 

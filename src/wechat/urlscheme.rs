@@ -1,23 +1,32 @@
 //! `urlscheme.generate`: POST /wxa/generatescheme (002, 003).
 
-use serde::Serialize;
-use serde_json::Value;
-
 use super::{Expiry, Page, EXPIRY_KEYS, PAGE_KEYS};
 use crate::error::Failure;
 use crate::input::{keys, Key, Object};
-
+use crate::json::{ObjectWriter, Value};
 pub const PATH: &str = "/wxa/generatescheme";
 pub const RESULT: &str = "openlink";
 
 const JUMP_WXA: Key = keys("jumpWxa", "jump_wxa");
 
-#[derive(Serialize, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 struct Generate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     jump_wxa: Option<Page>,
-    #[serde(flatten)]
     expiry: Expiry,
+}
+
+impl Generate {
+    fn to_json(&self) -> String {
+        let page = self.jump_wxa.as_ref().map(|page| {
+            let mut out = ObjectWriter::default();
+            page.write(&mut out);
+            out.finish()
+        });
+        let mut out = ObjectWriter::default();
+        out.json("jump_wxa", page.as_deref());
+        self.expiry.write(&mut out);
+        out.finish()
+    }
 }
 
 /// A URL Link takes the page at the top level, a scheme inside `jumpWxa`: say so.
@@ -37,14 +46,14 @@ pub fn body(input: &Value, now: i64) -> Result<String, Failure> {
     let req = Object::new(input, "", &known).map_err(misplaced_page_key)?;
     let jump_wxa = req.object(JUMP_WXA, &PAGE_KEYS)?.map(|page| Page::read(&page)).transpose()?;
     let body = Generate { jump_wxa, expiry: Expiry::read(&req, now, true)? };
-    crate::http::json_text(&body)
+    Ok(body.to_json())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::http::value_of;
-    use serde_json::json;
+    use crate::json::json;
 
     const NOW: i64 = 1_800_000_000;
 
