@@ -72,7 +72,7 @@ for (const [name, c] of Object.entries(CASES)) {
   // The pieces.
   r.stringifyReplacer = time(() => (sink += JSON.stringify(c.request, markNonJson).length), N);
   r.stringifyPlain = time(() => (sink += JSON.stringify(c.request).length), N);
-  r.requestText = time(() => (sink += probe.in_text(reqText)), N); // string copied in + serde_json
+  r.requestText = time(() => (sink += probe.in_text(reqText)), N); // string copied in + json::parse
   r.requestValue = time(() => (sink += probe.in_value(c.request)), N); // serde-wasm-bindgen walks the object
   r.responseText = time(() => (sink += probe.in_text(c.response)), N);
   r.responseValue = time(() => (sink += probe.in_value(JSON.parse(c.response))), N); // JSON.parse in JS, then walk
@@ -101,16 +101,16 @@ md.push('|---|---|' + Object.keys(CASES).map(() => '---:').join('|') + '|');
 const row = (step, way, key) => md.push(`| ${step} | ${way} | ${Object.values(results).map((r) => us(r[key])).join(' | ')} |`);
 row('request in', 'now: `JSON.stringify` with the replacer', 'stringifyReplacer');
 row('', '(the same without the replacer)', 'stringifyPlain');
-row('', 'now: text copied in + `serde_json::from_str`', 'requestText');
-row('', 'alt: object → serde-wasm-bindgen', 'requestValue');
-row('response body in', 'now: text copied in + `serde_json::from_str`', 'responseText');
+row('', 'now: text copied in + the package\'s `json::parse`', 'requestText');
+row('', 'alt: object → serde-wasm-bindgen (into `serde_json::Value`)', 'requestValue');
+row('response body in', 'now: text copied in + `json::parse`', 'responseText');
 row('', 'alt: `JSON.parse` in JS + serde-wasm-bindgen', 'responseValue');
-row('result out', 'now: `to_string` + text out + `JSON.parse`', 'resultText');
+row('result out', 'now: `to_json` + text out + `JSON.parse`', 'resultText');
 row('', 'alt: serde-wasm-bindgen builds the object', 'resultValue');
 row('**whole call**', '**now (text)**', 'callText');
 row('', '**alt (values)**', 'callValue');
 md.push('');
-md.push(`Size (wasm-opt -Oz like the package; both ways also serialise the outgoing body with serde_json): ` +
+md.push(`Size (wasm-opt -Oz like the package; each way also writes the outgoing body with its own JSON): ` +
   `text only ${(sizes.text.raw / 1024).toFixed(1)} KB raw / ${(sizes.text.gzip / 1024).toFixed(1)} KB gzip, ` +
   `values only ${(sizes.value.raw / 1024).toFixed(1)} KB / ${(sizes.value.gzip / 1024).toFixed(1)} KB ` +
   `(values cost ${((sizes.value.raw - sizes.text.raw) / 1024).toFixed(1)} KB raw, ${((sizes.value.gzip - sizes.text.gzip) / 1024).toFixed(1)} KB gzip more).`);

@@ -1,21 +1,72 @@
 //! JSON across the JS <-> wasm boundary, two ways; see Cargo.toml.
 //!
-//! Every path parses into `serde_json::Value` (what the package's core works
-//! on) and touches every node (`weight`), so nothing is optimised away; both
-//! paths build the outgoing HTTP body as JSON text (the package must send text
-//! either way), so that cost is common.
+//! Each way parses into its own tree (the package's `json::Value`, or
+//! `serde_json::Value` for serde-wasm-bindgen), touches every node (`weight`)
+//! so nothing is optimised away, and writes the outgoing HTTP body as JSON text
+//! (the package must send text either way).
 
 use std::cell::RefCell;
 
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-fn weight(v: &Value) -> u32 {
-    match v {
-        Value::Object(m) => 1 + m.iter().map(|(k, v)| k.len() as u32 + weight(v)).sum::<u32>(),
-        Value::Array(a) => 1 + a.iter().map(weight).sum::<u32>(),
-        Value::String(s) => s.len() as u32,
-        _ => 1,
+/// The package's JSON, the very file it compiles.
+#[allow(dead_code)]
+#[path = "../../../src/json.rs"]
+mod json;
+
+/// What a call does with a parsed tree, for either way's tree.
+trait Tree: Sized {
+    /// A number that depends on every node.
+    fn weight(&self) -> u32;
+    /// The same tree with every key passed through `rename`.
+    fn renamed(&self, rename: fn(&str) -> String) -> Self;
+    fn text(&self) -> String;
+}
+
+impl Tree for json::Value {
+    fn weight(&self) -> u32 {
+        match self {
+            json::Value::Object(m) => 1 + m.iter().map(|(k, v)| k.len() as u32 + v.weight()).sum::<u32>(),
+            json::Value::Array(a) => 1 + a.iter().map(Tree::weight).sum::<u32>(),
+            json::Value::String(s) => s.len() as u32,
+            _ => 1,
+        }
+    }
+
+    fn renamed(&self, rename: fn(&str) -> String) -> Self {
+        match self {
+            json::Value::Object(m) => json::Value::Object(m.iter().map(|(k, v)| (rename(k), v.renamed(rename))).collect()),
+            json::Value::Array(a) => json::Value::Array(a.iter().map(|v| v.renamed(rename)).collect()),
+            other => other.clone(),
+        }
+    }
+
+    fn text(&self) -> String {
+        self.to_json()
+    }
+}
+
+#[cfg(feature = "value")]
+impl Tree for serde_json::Value {
+    fn weight(&self) -> u32 {
+        match self {
+            serde_json::Value::Object(m) => 1 + m.iter().map(|(k, v)| k.len() as u32 + v.weight()).sum::<u32>(),
+            serde_json::Value::Array(a) => 1 + a.iter().map(Tree::weight).sum::<u32>(),
+            serde_json::Value::String(s) => s.len() as u32,
+            _ => 1,
+        }
+    }
+
+    fn renamed(&self, rename: fn(&str) -> String) -> Self {
+        match self {
+            serde_json::Value::Object(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (rename(k), v.renamed(rename))).collect()),
+            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(|v| v.renamed(rename)).collect()),
+            other => other.clone(),
+        }
+    }
+
+    fn text(&self) -> String {
+        self.to_string()
     }
 }
 
@@ -48,89 +99,88 @@ fn camel(key: &str) -> String {
     out
 }
 
-fn rename(v: &Value, f: fn(&str) -> String) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (f(k), rename(v, f))).collect::<Map<_, _>>()),
-        Value::Array(a) => Value::Array(a.iter().map(|v| rename(v, f)).collect()),
-        other => other.clone(),
-    }
+/// A whole call on parsed trees: the outgoing body as text, then the result.
+fn call<T: Tree>(request: &T, response: &T) -> Option<T> {
+    let sent = request.renamed(snake).text().len();
+    (sent > 0).then(|| response.renamed(camel))
 }
 
-/// The common part of a call: the outgoing body as text (its length returned).
-fn body_text(request: &Value) -> usize {
-    serde_json::to_string(&rename(request, snake)).map_or(0, |s| s.len())
-}
-
+#[cfg(any(feature = "timing", feature = "text"))]
 thread_local! {
-    static RESULT: RefCell<Value> = const { RefCell::new(Value::Null) };
+    static RESULT: RefCell<json::Value> = const { RefCell::new(json::Value::Null) };
 }
 
-/// Keeps a result to serialise (so the `out` functions time serialisation only).
+#[cfg(feature = "value")]
+thread_local! {
+    static RESULT_VALUE: RefCell<serde_json::Value> = const { RefCell::new(serde_json::Value::Null) };
+}
+
+/// Keeps a result to write out (so the `out` functions time writing only).
 #[cfg(feature = "timing")]
 #[wasm_bindgen]
 pub fn set_result(text: &str) -> u32 {
-    let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-    let w = weight(&v);
-    RESULT.with(|r| *r.borrow_mut() = rename(&v, camel));
-    w
+    let v = json::parse(text).unwrap_or(json::Value::Null);
+    RESULT.with(|r| *r.borrow_mut() = v.renamed(camel));
+    #[cfg(feature = "value")]
+    RESULT_VALUE.with(|r| *r.borrow_mut() = serde_json::from_str::<serde_json::Value>(text).unwrap_or_default().renamed(camel));
+    v.weight()
 }
 
-// ---- text: what the package does now ----
+// ---- text: what the package does ----
 
 #[cfg(feature = "text")]
 #[wasm_bindgen]
 pub fn in_text(text: &str) -> u32 {
-    serde_json::from_str::<Value>(text).map_or(0, |v| weight(&v))
+    json::parse(text).map_or(0, |v| v.weight())
 }
 
 #[cfg(feature = "text")]
 #[wasm_bindgen]
 pub fn out_text() -> String {
-    RESULT.with(|r| r.borrow().to_string())
+    RESULT.with(|r| r.borrow().text())
 }
 
 /// A whole call: request JSON text in, response body text in, result JSON text out.
 #[cfg(feature = "text")]
 #[wasm_bindgen]
 pub fn call_text(request: &str, response: &str) -> String {
-    let Ok(request) = serde_json::from_str::<Value>(request) else { return String::new() };
-    let sent = body_text(&request);
-    let Ok(response) = serde_json::from_str::<Value>(response) else { return String::new() };
-    if sent == 0 {
-        return String::new();
+    match (json::parse(request), json::parse(response)) {
+        (Ok(request), Ok(response)) => call(&request, &response).map_or_else(String::new, |result| result.text()),
+        _ => String::new(),
     }
-    rename(&response, camel).to_string()
 }
 
 // ---- value: serde-wasm-bindgen ----
 
 #[cfg(feature = "value")]
-#[wasm_bindgen]
-pub fn in_value(value: JsValue) -> u32 {
-    serde_wasm_bindgen::from_value::<Value>(value).map_or(0, |v| weight(&v))
+fn from_js(value: JsValue) -> Option<serde_json::Value> {
+    serde_wasm_bindgen::from_value(value).ok()
 }
 
 #[cfg(feature = "value")]
-fn to_js(v: &Value) -> JsValue {
+fn to_js(v: &serde_json::Value) -> JsValue {
     use serde::Serialize;
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
 #[cfg(feature = "value")]
 #[wasm_bindgen]
+pub fn in_value(value: JsValue) -> u32 {
+    from_js(value).map_or(0, |v| v.weight())
+}
+
+#[cfg(feature = "value")]
+#[wasm_bindgen]
 pub fn out_value() -> JsValue {
-    RESULT.with(|r| to_js(&r.borrow()))
+    RESULT_VALUE.with(|r| to_js(&r.borrow()))
 }
 
 /// A whole call: request object in, response object (JSON.parse'd in JS) in, result object out.
 #[cfg(feature = "value")]
 #[wasm_bindgen]
 pub fn call_value(request: JsValue, response: JsValue) -> JsValue {
-    let Ok(request) = serde_wasm_bindgen::from_value::<Value>(request) else { return JsValue::NULL };
-    let sent = body_text(&request);
-    let Ok(response) = serde_wasm_bindgen::from_value::<Value>(response) else { return JsValue::NULL };
-    if sent == 0 {
-        return JsValue::NULL;
+    match (from_js(request), from_js(response)) {
+        (Some(request), Some(response)) => call(&request, &response).map_or(JsValue::NULL, |result| to_js(&result)),
+        _ => JsValue::NULL,
     }
-    to_js(&rename(&response, camel))
 }
