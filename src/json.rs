@@ -62,10 +62,10 @@ impl Number {
                 b'.' => fraction = true,
                 _ if mantissa < 1_000_000_000_000_000_000 => {
                     mantissa = mantissa * 10 + u64::from(byte - b'0');
-                    scale -= i32::from(fraction);
+                    scale = scale.saturating_sub(i32::from(fraction));
                 }
                 // Digits past 19 only matter beyond f64's precision.
-                _ => scale += i32::from(!fraction),
+                _ => scale = scale.saturating_add(i32::from(!fraction)),
             }
         }
         let magnitude = mantissa as f64;
