@@ -264,9 +264,11 @@ pub fn write_string(out: &mut String, text: &str) {
     out.reserve(text.len() + 2);
     out.push('"');
     // Runs that need no escape are copied whole; every byte that ends one is
-    // ASCII, so the runs start and end on char boundaries.
-    let mut run = 0;
-    for (at, byte) in text.bytes().enumerate() {
+    // ASCII, so the runs start and end on char boundaries. An indexed loop: at
+    // opt-level "z" an iterator adapter costs a call per byte.
+    let (bytes, mut run, mut at) = (text.as_bytes(), 0, 0);
+    while let Some(&byte) = bytes.get(at) {
+        at += 1;
         let escape = match byte {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -278,14 +280,14 @@ pub fn write_string(out: &mut String, text: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(text.get(run..at).unwrap_or(""));
+        out.push_str(text.get(run..at - 1).unwrap_or(""));
         if escape.is_empty() {
             let hex = |nibble: u8| char::from_digit(u32::from(nibble), 16).unwrap_or('0');
             out.extend(['\\', 'u', '0', '0', hex(byte >> 4), hex(byte & 0xf)]);
         } else {
             out.push_str(escape);
         }
-        run = at + 1;
+        run = at;
     }
     out.push_str(text.get(run..).unwrap_or(""));
     out.push('"');
@@ -298,7 +300,10 @@ pub struct ObjectWriter {
 
 impl Default for ObjectWriter {
     fn default() -> Self {
-        ObjectWriter { out: String::from("{") }
+        // Room for a typical body or error without growing.
+        let mut out = String::with_capacity(256);
+        out.push('{');
+        ObjectWriter { out }
     }
 }
 
@@ -367,6 +372,8 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    // Called for nearly every byte; "z" would keep it a call.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
@@ -481,23 +488,29 @@ impl Parser<'_> {
     fn string(&mut self) -> Result<String, SyntaxError> {
         self.at += 1;
         let mut out = String::new();
-        // Runs without escapes are copied whole; they end at ASCII bytes.
-        let mut run = self.at;
         loop {
+            // A run without escapes is copied whole; it ends at an ASCII byte.
+            let run = self.text.as_bytes().get(self.at..).unwrap_or(&[]);
+            let length = run.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(run.len());
+            let start = self.at;
+            self.at += length;
+            let run = self.text.get(start..self.at).unwrap_or("");
             match self.peek() {
+                Some(b'"') if out.is_empty() => {
+                    self.at += 1;
+                    return Ok(run.to_owned());
+                }
                 Some(b'"') => {
-                    out.push_str(self.text.get(run..self.at).unwrap_or(""));
+                    out.push_str(run);
                     self.at += 1;
                     return Ok(out);
                 }
                 Some(b'\\') => {
-                    out.push_str(self.text.get(run..self.at).unwrap_or(""));
+                    out.push_str(run);
                     self.at += 1;
                     self.escape(&mut out)?;
-                    run = self.at;
                 }
-                Some(0..=0x1f) | None => return Err(self.error()),
-                Some(_) => self.at += 1,
+                _ => return Err(self.error()),
             }
         }
     }

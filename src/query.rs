@@ -6,22 +6,24 @@ use crate::json::{Map, Value};
 use crate::validate;
 
 /// What JavaScript's `encodeURIComponent` leaves alone.
+#[inline(always)]
 fn unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte)
 }
 
 fn encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
-    use std::fmt::Write;
+    let hex = |nibble: u8| char::from_digit(u32::from(nibble), 16).map_or('0', |c| c.to_ascii_uppercase());
     let mut out = String::with_capacity(text.len());
     // Runs of kept bytes are copied whole. They are ASCII, so a non-empty run
-    // starts and ends on char boundaries (`get` finds it).
-    let mut run = 0;
-    for (at, byte) in text.bytes().enumerate() {
+    // starts and ends on char boundaries (`get` finds it). An indexed loop:
+    // at opt-level "z" an iterator adapter costs a call per byte.
+    let (bytes, mut run, mut at) = (text.as_bytes(), 0, 0);
+    while let Some(&byte) = bytes.get(at) {
+        at += 1;
         if !keep(byte) {
-            out.push_str(text.get(run..at).unwrap_or(""));
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{byte:02X}");
-            run = at + 1;
+            out.push_str(text.get(run..at - 1).unwrap_or(""));
+            out.extend(['%', hex(byte >> 4), hex(byte & 0xf)]);
+            run = at;
         }
     }
     out.push_str(text.get(run..).unwrap_or(""));
