@@ -153,20 +153,33 @@ test('probe: a call in flight when the instance traps settles (resolves or rejec
   assert.equal(typeof next.urlLink, 'string');
 });
 
-test('probe: a trap inside an async task rejects the calls in flight, ends nothing else, and the next call works', async (t) => {
+test('probe: a trap on a later step (from a timer) rejects the calls in flight, ends nothing else, and the next call works', async (t) => {
   if (!probe) return t.skip(SKIP);
   const { trapping, bystander } = probeClients(ctx.emu);
   await bystander.urllink.generate({ path: 'pages/a' });
+  // A client whose token refresh is in flight, with a link call waiting for it.
+  const { appid, secret } = ctx.emu.credentials.wechat;
+  const refreshing = new probe.WeChatClient({ appid, secret, baseUrl: ctx.emu.url, retries: 0 });
   const stray = [];
   const onStray = (err) => stray.push(String(err && err.stack ? err.stack : err));
   process.on('unhandledRejection', onStray);
   process.on('uncaughtException', onStray);
   try {
     ctx.emu.inject({ route: '/wxa/generate_urllink', kind: 'delay', ms: 300 });
-    const inFlight = bystander.urllink.generate({ path: 'pages/a' }).then(() => null, (err) => err);
+    ctx.emu.inject({ route: '/cgi-bin/token', kind: 'delay', ms: 300 });
+    const settled = (promise) => promise.then(() => null, (err) => err);
+    const inFlight = settled(bystander.urllink.generate({ path: 'pages/a' }));
+    const token = settled(refreshing.getAccessToken());
+    const waiting = settled(refreshing.urlscheme.generate({ jumpWxa: { path: 'pages/a' } }));
     await sleep(50);
-    const trapped = await within(trapping.panicLaterForTests().then(() => null, (err) => err), 3000, 'panicLaterForTests()');
-    for (const [label, err] of [['the trapping call', trapped], ['the call in flight', await within(inFlight, 3000, 'the call in flight')]]) {
+    const trapped = await within(settled(trapping.panicLaterForTests()), 3000, 'panicLaterForTests()');
+    const outcomes = [
+      ['the trapping call', trapped],
+      ['the call in flight', await within(inFlight, 3000, 'the call in flight')],
+      ['getAccessToken refreshing', await within(token, 3000, 'getAccessToken refreshing')],
+      ['the call waiting for that refresh', await within(waiting, 3000, 'the call waiting for the refresh')],
+    ];
+    for (const [label, err] of outcomes) {
       assert.ok(err instanceof probe.LinkError, `${label}: expected a LinkError, got ${err && err.stack ? err.stack : err}`);
       assert.equal(err.code, 'INTERNAL_ERROR', label);
     }
@@ -176,7 +189,7 @@ test('probe: a trap inside an async task rejects the calls in flight, ends nothi
     process.removeListener('unhandledRejection', onStray);
     process.removeListener('uncaughtException', onStray);
   }
-  for (const client of [trapping, bystander]) {
+  for (const client of [trapping, bystander, refreshing]) {
     const next = await within(client.urllink.generate({ path: 'pages/a' }), 5000, 'the next call');
     assert.equal(typeof next.urlLink, 'string');
   }

@@ -1,17 +1,18 @@
 'use strict';
 // The JavaScript face of miniprogram-links: turns calls into JSON text for the
 // WebAssembly core and its answers back into objects and `LinkError`s.
-// Validation, requests, parsing and token logic all live in the core.
+// Validation, requests, parsing and token logic all live in the core, and
+// every call into it is synchronous: this file does all the awaiting its steps
+// ask for (send, timers, the caller's token function and tokenStore).
 
 const bindings = require('./miniprogram_links.js');
 const { nodeSend, fetchSend } = require('./transport.cjs');
 
 // A trap (a Rust panic: a bug) leaves the WebAssembly instance unusable. The
 // glue can re-instantiate it; every client then rebuilds its core from its
-// options on its next call. `instance` counts the re-instantiations.
+// options on its next call. `instance` counts the re-instantiations: a call in
+// progress rejects at its next step (every wait it does is bounded by timeoutMs).
 let instance = 0;
-// Settles the calls in flight on the current instance; a reset abandons them.
-const inFlight = new Set();
 
 function isTrap(thrown) {
   return thrown instanceof WebAssembly.RuntimeError;
@@ -21,31 +22,7 @@ function recoverFrom(thrown) {
   if (isTrap(thrown) && typeof bindings.__wbg_reset_state === 'function') {
     bindings.__wbg_reset_state();
     instance += 1;
-    const abandoned = [...inFlight];
-    inFlight.clear();
-    for (const abandon of abandoned) abandon();
   }
-}
-// A trap in async code surfaces in the glue's task runner (scripts/build patches it to call this).
-bindings.__onTrap = recoverFrom;
-
-// The old instance's callbacks are dropped after a reset (scripts/build patches
-// the glue so), so its calls would never settle: reject them here instead.
-function tracked(promise, platform, api) {
-  return new Promise((resolve, reject) => {
-    const abandon = () => reject(internalError(platform, api, 'the WebAssembly instance failed and was reset'));
-    inFlight.add(abandon);
-    promise.then(
-      (value) => {
-        inFlight.delete(abandon);
-        resolve(value);
-      },
-      (thrown) => {
-        inFlight.delete(abandon);
-        reject(thrown);
-      }
-    );
-  });
 }
 
 const OPTIONAL_FIELDS = ['field', 'errcode', 'errmsg', 'status', 'logId'];
@@ -150,14 +127,16 @@ function createCore(kind, platform, options) {
   try {
     const store = options.tokenStore;
     // Class instances keep their methods on the prototype, where JSON never looks.
-    const storeShape = store !== null && typeof store === 'object' ? { get: store.get, set: store.set, lock: store.lock } : store;
-    described = { ...options, tokenStore: storeShape };
+    const methods = store !== null && typeof store === 'object' ? { get: store.get, set: store.set, lock: store.lock } : undefined;
+    described = { ...options, tokenStore: methods || store };
     const fetchImpl = options.fetch;
     hooks = {
       send: fetchImpl === undefined ? defaultSend() : typeof fetchImpl === 'function' ? fetchSend(fetchImpl) : undefined,
-      accessToken: options.accessToken,
-      cloudbaseAccessToken: options.cloudbaseAccessToken,
-      tokenStore: store,
+      // The core accepts one way to authenticate: at most one of these is a function.
+      tokenFunction: typeof described.accessToken === 'function' ? described.accessToken : described.cloudbaseAccessToken,
+      store,
+      // The functions the core checked (through `described`), called with `store` as `this`.
+      methods: methods || {},
     };
   } catch (err) {
     throw invalid(platform, kind, 'options', `cannot be read: ${reasonOf(err)}`);
@@ -165,34 +144,55 @@ function createCore(kind, platform, options) {
   const text = toJson(described, platform, kind, 'options');
   const build = () => {
     try {
-      return new bindings.Core(kind, text, hooks);
+      return new bindings.Core(kind, text, hooks.send !== undefined, typeof hooks.methods.lock === 'function');
     } catch (thrown) {
       throw fromCore(thrown, platform, kind);
     }
   };
   let core = build();
   let builtFor = instance;
+  // The token refresh in flight on `core`: concurrent callers share it.
+  let refreshing = null;
   return {
     // The client's core, rebuilt if the module was re-instantiated since.
     core() {
       if (builtFor !== instance) {
         core = build();
         builtFor = instance;
+        refreshing = null;
       }
       return core;
     },
     send: hooks.send,
+    hooks,
+    // The token method's name, for the refresh's own errors (set by tokenMethod).
+    tokenApi: kind,
+    // The token refresh in flight, or a new one (the core said one is needed:
+    // a `T` or `R` step). Resolves to the token's JSON text (`getAccessToken`'s
+    // result), rejects with a LinkError; every caller waiting gets that outcome.
+    refresh(force) {
+      this.core(); // a core rebuilt after a reset has no refresh in flight
+      if (refreshing === null) {
+        const promise = drive(this, platform, this.tokenApi, (c) => c.refresh(force));
+        const over = () => {
+          if (refreshing === promise) refreshing = null;
+        };
+        promise.then(over, over);
+        refreshing = promise;
+      }
+      return refreshing;
+    },
   };
 }
 
 // A link method: the core validates and decides (src/wasm/session.rs `Step`),
-// this loop sends, waits and asks for tokens. A call with a cached token is
-// two synchronous calls into the core, `begin` and `answer`, around one `send`.
+// `drive` sends, waits and asks for tokens. A call with a cached token is two
+// synchronous calls into the core, `begin` and `answer`, around one `send`.
 function method(client, platform, api) {
   return function (request) {
     try {
       const text = toJson(request, platform, api, 'request');
-      return drive(client, platform, api, client.core().begin(api, text));
+      return drive(client, platform, api, (core) => core.begin(api, text)).then(JSON.parse);
     } catch (thrown) {
       return Promise.reject(fromCore(thrown, platform, api));
     }
@@ -201,7 +201,19 @@ function method(client, platform, api) {
 
 const SEND = 83; // 'S'
 const WAIT = 87; // 'W'
-const CREDENTIAL = 84; // 'T'
+const REFRESH = 84; // 'T': wait for the client's token refresh
+const RENEW = 82; // 'R': getAccessToken needs a refresh
+const FUNCTION = 70; // 'F': the caller's token function
+const GET = 71; // 'G': tokenStore.get
+const LOCK = 76; // 'L': tokenStore.lock
+const SET = 80; // 'P': tokenStore.set
+const RELEASE = 85; // 'U': the release function tokenStore.lock handed over
+
+// How a caller's function settled, as `Core.settled` takes it.
+const RESOLVED = 0;
+const THREW = 1;
+const SILENT = 2;
+const LATE = {};
 
 // The first `count` NUL-separated fields of a step after its letter, and the rest.
 function fields(step, count) {
@@ -216,21 +228,76 @@ function fields(step, count) {
   return out;
 }
 
-async function drive(client, platform, api, step) {
+// Calls a caller's function and waits at most `ms` for it to settle: one that
+// never does must not hold the call, nor every call sharing its token, forever.
+// Resolves to [RESOLVED, value], [THREW, thrown] or [SILENT].
+function settle(fn, self, args, ms) {
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms, LATE);
+  });
+  let answer;
+  try {
+    answer = Promise.race([Reflect.apply(fn, self, args), late]);
+  } catch (thrown) {
+    clearTimeout(timer);
+    return Promise.resolve([THREW, thrown]);
+  }
+  return answer.then(
+    (value) => {
+      clearTimeout(timer);
+      return value === LATE ? [SILENT] : [RESOLVED, value];
+    },
+    (thrown) => {
+      clearTimeout(timer);
+      return [THREW, thrown];
+    }
+  );
+}
+
+// What a hook step calls, as [function, this, arguments]: the caller's token
+// function, a tokenStore method (with the store's `key()`), or the `release`
+// function tokenStore.lock handed over.
+function hookCall(letter, hooks, key, fields, release) {
+  const { tokenFunction, store, methods } = hooks;
+  switch (letter) {
+    case FUNCTION:
+      return [tokenFunction, null, []];
+    case GET:
+      return [methods.get, store, [key()]];
+    case LOCK:
+      return [methods.lock, store, [key(), Number(fields[0])]];
+    case SET: {
+      const [expiresAt, refreshAt, accessToken] = fields;
+      return [methods.set, store, [key(), { accessToken, expiresAt: Number(expiresAt), refreshAt: Number(refreshAt) }]];
+    }
+    default:
+      return [release, null, []];
+  }
+}
+
+// Runs a job (a link call, a token refresh) from its first step, `start(core)`,
+// to its `D` step; resolves to that step's JSON text, rejects with a LinkError.
+async function drive(client, platform, api, start) {
   const generation = instance;
-  // The core this call started on: after a reset its calls are gone.
+  // The core this job started on: after a reset its jobs are gone.
   const core = () => {
     if (instance !== generation) throw internalError(platform, api, 'the WebAssembly instance failed and was reset');
     return client.core();
   };
+  // What tokenStore.lock handed over, for the `U` step.
+  let release;
   try {
+    let step = start(core());
     for (;;) {
-      switch (step.charCodeAt(0)) {
+      const letter = step.charCodeAt(0);
+      switch (letter) {
         case SEND: {
           const [id, timeoutMs, method, url, headers, body] = fields(step, 5);
           let reply;
           try {
-            reply = await client.send(method, url, headers, body, Number(timeoutMs));
+            // An empty body is none (a GET): request bodies are JSON text.
+            reply = await client.send(method, url, headers, body || undefined, Number(timeoutMs));
           } catch (thrown) {
             step = core().failed(Number(id), thrown);
             break;
@@ -244,11 +311,32 @@ async function drive(client, platform, api, step) {
           step = core().resume(Number(id));
           break;
         }
-        case CREDENTIAL:
-          step = await tracked(core().credential(Number(step.slice(1))), platform, api);
+        case REFRESH: {
+          const id = Number(step.slice(1));
+          let token;
+          try {
+            token = JSON.parse(await client.refresh(false)).accessToken;
+          } catch (err) {
+            core().abandon(id);
+            throw new LinkError(err); // each caller its own
+          }
+          step = core().resumeWith(id, token);
           break;
+        }
+        case FUNCTION:
+        case GET:
+        case LOCK:
+        case SET:
+        case RELEASE: {
+          const [id, timeoutMs, ...rest] = fields(step, letter === SET ? 4 : letter === LOCK ? 2 : 1);
+          const [fn, self, args] = hookCall(letter, client.hooks, () => core().storeKey, rest, release);
+          const [outcome, value] = await settle(fn, self, args, Number(timeoutMs));
+          if (letter === LOCK) release = value;
+          step = core().settled(Number(id), outcome, value);
+          break;
+        }
         default:
-          return JSON.parse(step.slice(1));
+          return step.slice(1);
       }
     }
   } catch (thrown) {
@@ -257,11 +345,14 @@ async function drive(client, platform, api, step) {
 }
 
 function tokenMethod(client, platform, api) {
+  client.tokenApi = api;
   return function getAccessToken(request) {
     try {
       const text = toJson(request, platform, api, 'request');
-      return tracked(client.core().accessToken(text), platform, api).then(JSON.parse, (thrown) => {
-        throw fromCore(thrown, platform, api);
+      const step = client.core().accessToken(text);
+      const result = step.charCodeAt(0) === RENEW ? client.refresh(step[1] === '1') : Promise.resolve(step.slice(1));
+      return result.then(JSON.parse, (err) => {
+        throw new LinkError(err); // each caller its own
       });
     } catch (thrown) {
       return Promise.reject(fromCore(thrown, platform, api));
@@ -294,7 +385,7 @@ class WeChatClient {
     );
     if (typeof bindings.Core.prototype.panicForTests === 'function') {
       // Test builds only (cargo feature panic-probe): traps the instance, now
-      // or from an async task.
+      // or from a timer, as a trap on a later step of a call would.
       this.panicForTests = () => {
         try {
           core().panicForTests();
@@ -302,7 +393,7 @@ class WeChatClient {
           throw fromCore(thrown, 'wechat', 'panicForTests');
         }
       };
-      this.panicLaterForTests = () => tracked(core().panicLaterForTests(), 'wechat', 'panicLaterForTests');
+      this.panicLaterForTests = () => new Promise((resolve) => setTimeout(resolve, 0)).then(this.panicForTests);
     }
     Object.freeze(this);
   }

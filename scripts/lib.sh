@@ -153,43 +153,20 @@ ensure_toolchain() {
 # CLI falls back to looking for the externref runtime's exports, which is right
 # either way. wasm-opt, run later with explicit feature flags, validates that
 # nothing past MVP + those flags is left in the module.
-# patch_glue GLUE: two changes to wasm-bindgen's glue for trap recovery
-# (index.cjs re-instantiates the module after a trap). Each fails the build if
-# the text it replaces is gone, so a wasm-bindgen upgrade cannot drop it quietly.
-#  - A callback of the old instance (a fetch settling late) would throw
-#    "Cannot invoke closure from previous WASM instance" into a promise nobody
-#    handles, which ends the process. Make it return instead: index.cjs has
-#    already rejected the calls those callbacks belonged to.
-#  - wasm-bindgen-futures polls its tasks from a queueMicrotask callback, so a
-#    trap in async code would be an uncaught exception, which also ends the
-#    process. Such a callback hands a trap to `exports.__onTrap` (set by
-#    index.cjs) instead.
+# patch_glue GLUE: what trap recovery (index.cjs re-instantiates the module
+# after a trap) needs of wasm-bindgen's glue. Nothing to change while every
+# export is synchronous: a trap surfaces in the JavaScript call that caused it.
+# Fails the build if the glue gains closures or a task queue (e.g. from
+# wasm-bindgen-futures): a callback of the old instance, or a trap while a task
+# is polled, would be an uncaught exception that ends the process.
 patch_glue() {
   node - "$1" <<'JS'
 const fs = require('node:fs');
 const file = process.argv[2];
-let text = fs.readFileSync(file, 'utf8');
-const replace = (from, to, what) => {
-  if (!text.includes(from)) throw new Error(`${file}: ${what} changed; review patch_glue in scripts/lib.sh`);
-  text = text.split(from).join(to);
-};
-replace("throw new Error('Cannot invoke closure from previous WASM instance');", 'return;', 'the stale-closure check');
-replace('queueMicrotask(getObject(arg0));', 'queueMicrotask(trapsReported(getObject(arg0)));', 'the executor\'s queueMicrotask import');
-text += `
-// Added by scripts/build (patch_glue): a trap while polling a task goes to the package.
-exports.__onTrap = null;
-function trapsReported(task) {
-    return () => {
-        try {
-            task();
-        } catch (e) {
-            if (!(e instanceof WebAssembly.RuntimeError) || typeof exports.__onTrap !== 'function') throw e;
-            exports.__onTrap(e);
-        }
-    };
+const text = fs.readFileSync(file, 'utf8');
+for (const sign of ['Cannot invoke closure', 'queueMicrotask']) {
+  if (text.includes(sign)) throw new Error(`${file}: the glue has callbacks (${sign}); review patch_glue in scripts/lib.sh`);
 }
-`;
-fs.writeFileSync(file, text);
 JS
 }
 

@@ -3,9 +3,9 @@
 //!
 //! Everything but `wasm` is a sans-IO core tested on the host with `cargo test`:
 //! it validates requests, builds `HttpRequest`s, parses answers and decides about
-//! tokens. `wasm` is the one boundary that talks to JavaScript: it hands `index.cjs`
-//! each link request to send and reads the answer, and sends token requests
-//! itself through the same `send`.
+//! tokens (`token::refresh`). `wasm` is the one boundary that talks to JavaScript,
+//! all synchronously: it hands `index.cjs` each step (a request to send, a pause,
+//! a call to the caller's token function or `tokenStore`) and reads how it went.
 
 pub mod api;
 pub mod client;

@@ -1,6 +1,8 @@
 //! Access-token cache decisions: when a token is still good, and which token a
 //! rejection may drop.
 
+pub mod refresh;
+
 /// Refresh this long before the platform's expiry, at most half the lifetime.
 const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
 

@@ -2,23 +2,21 @@
 //!
 //! Requests arrive as JSON text (see `input`), results leave as JSON text and
 //! errors as the JSON of `LinkError`'s fields; `pkg-template/index.cjs` turns
-//! those into objects and real `Error`s. A link call is a few synchronous
-//! calls (`begin`, `answer`, ...) that `index.cjs` strings together around its
-//! `send`; only fetching a credential returns a promise.
+//! those into objects and real `Error`s. Every export is synchronous: a link
+//! call, a token refresh or `getAccessToken` is a few calls (`begin`,
+//! `answer`, `settled`, ...) that `index.cjs` strings together around what the
+//! steps ask of it (`session::Step`: send, wait, call the caller's token
+//! function or `tokenStore`). The core is sans-IO; JavaScript moves the bytes.
 
 mod js;
 mod session;
 
-use std::rc::Rc;
-
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::Api;
 use crate::client::Client;
 use crate::error::{Error, Failure};
-use crate::wechat::token;
+use crate::token::refresh::Hooked;
 use session::{Session, Step};
 
 /// Runs when the module is instantiated, and again when `__wbg_reset_state`
@@ -29,7 +27,7 @@ fn start() {}
 /// One `WeChatClient` or `DouyinClient`.
 #[wasm_bindgen(js_name = Core)]
 pub struct Core {
-    session: Rc<Session>,
+    session: Session,
 }
 
 fn now_seconds() -> i64 {
@@ -39,72 +37,99 @@ fn now_seconds() -> i64 {
 #[wasm_bindgen(js_class = Core)]
 impl Core {
     /// `kind` is `WeChatClient` or `DouyinClient`; `options` the options' JSON;
-    /// `hooks` the functions JSON cannot carry (`fetch`, token functions, `tokenStore`).
+    /// `can_send` whether there is a `send` (a `fetch`); `store_locks` whether
+    /// the `tokenStore` has a `lock`.
     #[wasm_bindgen(constructor)]
-    pub fn new(kind: &str, options: &str, hooks: &JsValue) -> Result<Core, JsValue> {
+    pub fn new(kind: &str, options: &str, can_send: bool, store_locks: bool) -> Result<Core, JsValue> {
         let client_api = if kind == "DouyinClient" { Api::DouyinClient } else { Api::WechatClient };
-        let core = Client::new(client_api, options).map_err(|error| {
-            // No session yet: only the options' own secret needs hiding.
-            JsValue::from_str(&error_json_without_session(options, &error))
-        })?;
-        let session = Session::new(core, hooks)
-            .map_err(|failure| JsValue::from_str(&error_json_without_session(options, &failure.at(client_api))))?;
-        Ok(Core { session: Rc::new(session) })
+        // No session yet: only the options' own secret needs hiding.
+        let core = Client::new(client_api, options).map_err(|error| JsValue::from_str(&error_json_without_session(options, &error)))?;
+        if !can_send {
+            let error = Failure::invalid("fetch", "no fetch function is available").at(client_api);
+            return Err(JsValue::from_str(&error_json_without_session(options, &error)));
+        }
+        Ok(Core { session: Session::new(core, store_locks) })
     }
 
     /// Starts a link call: validates `request` for the link method `api` and
-    /// returns the first step (see `step_text`); throws a `LinkError`'s JSON.
-    pub fn begin(&self, api: &str, request: &str) -> Result<String, JsValue> {
-        let session = &self.session;
+    /// returns the first step (see `Session::step_text`); throws a `LinkError`'s JSON.
+    pub fn begin(&mut self, api: &str, request: &str) -> Result<String, JsValue> {
+        let session = &mut self.session;
         let call = match Api::from_name(api) {
             Some(api) if api != session.core.token_api() => session.core.prepare(api, request, now_seconds()),
             _ => Err(Failure::invalid("api", format!("unknown link method `{api}`")).at(session.core.token_api())),
         };
-        self.step(call.and_then(|call| session.begin(call)))
+        let step = call.and_then(|call| session.begin(call));
+        self.step(step)
     }
 
-    /// The `[status, body]` that `send` resolved to for call `id`; the next step.
-    pub fn answer(&self, id: u32, reply: &JsValue) -> Result<String, JsValue> {
-        self.step(self.session.answer(id, js::read_reply(reply)))
+    /// The `[status, body]` that `send` resolved to for job `id`; the next step.
+    pub fn answer(&mut self, id: u32, reply: &JsValue) -> Result<String, JsValue> {
+        let step = self.session.answer(id, js::read_reply(reply));
+        self.step(step)
     }
 
-    /// What `send` threw or rejected with for call `id`; the next step.
-    pub fn failed(&self, id: u32, thrown: &JsValue) -> Result<String, JsValue> {
-        self.step(self.session.answer(id, Err(js::send_failure(thrown, self.session.core.config.timeout_ms))))
+    /// What `send` threw or rejected with for job `id`; the next step.
+    pub fn failed(&mut self, id: u32, thrown: &JsValue) -> Result<String, JsValue> {
+        let failure = js::send_failure(thrown, self.session.core.config.timeout_ms);
+        let step = self.session.answer(id, Err(failure));
+        self.step(step)
     }
 
-    /// Call `id` after its pause; the next step.
-    pub fn resume(&self, id: u32) -> Result<String, JsValue> {
-        self.step(self.session.resume(id))
+    /// Job `id` after its pause; the next step.
+    pub fn resume(&mut self, id: u32) -> Result<String, JsValue> {
+        let step = self.session.resume(id);
+        self.step(step)
     }
 
-    /// Gets call `id` its credential (a token function, a token refresh);
-    /// resolves to the next step.
-    pub fn credential(&self, id: u32) -> Promise {
-        let session = Rc::clone(&self.session);
-        future_to_promise(async move {
-            let step = Rc::clone(&session).fetch_credential(id).await;
-            session.step_text(step).map(|text| JsValue::from_str(&text)).map_err(|error| JsValue::from_str(&error))
-        })
+    /// How the caller's function that job `id` waited for settled: `outcome`
+    /// 0 resolved to `value`, 1 threw or rejected with `value`, 2 did not
+    /// settle within `timeoutMs`. The next step.
+    pub fn settled(&mut self, id: u32, outcome: u32, value: &JsValue) -> Result<String, JsValue> {
+        let settled = match outcome {
+            0 => Ok(value),
+            1 => Err(Hooked::Threw(js::describe_thrown(value))),
+            _ => Err(Hooked::Silent),
+        };
+        let step = self.session.settled(id, settled);
+        self.step(step)
+    }
+
+    /// Link call `id` with the token of the refresh it waited for; the next step.
+    #[wasm_bindgen(js_name = resumeWith)]
+    pub fn resume_with(&mut self, id: u32, token: String) -> Result<String, JsValue> {
+        let step = self.session.send_with(id, Some(token));
+        self.step(step)
+    }
+
+    /// Forgets link call `id`: the refresh it waited for failed.
+    pub fn abandon(&mut self, id: u32) {
+        self.session.abandon(id);
+    }
+
+    /// Starts a token refresh (`force`: skip the store's token); its first step.
+    /// Its `D` step is `getAccessToken`'s result.
+    pub fn refresh(&mut self, force: bool) -> Result<String, JsValue> {
+        let step = self.session.refresh(force);
+        self.step(step)
+    }
+
+    /// `getAccessToken(request)`: `D` and the cached token's result, or `R`
+    /// (a refresh); throws a `LinkError`'s JSON.
+    #[wasm_bindgen(js_name = accessToken)]
+    pub fn access_token(&self, request: &str) -> Result<String, JsValue> {
+        let step = self.session.core.force_refresh(request).map(|force| self.session.access_token(force));
+        self.step(step)
+    }
+
+    /// The key of this client's token in the `tokenStore`.
+    #[wasm_bindgen(getter, js_name = storeKey)]
+    pub fn store_key(&self) -> String {
+        self.session.core.store_key()
     }
 
     fn step(&self, step: Result<Step, Error>) -> Result<String, JsValue> {
         self.session.step_text(step).map_err(|error| JsValue::from_str(&error))
-    }
-
-    /// `getAccessToken(request)`: resolves to the token's JSON; rejects with a
-    /// `LinkError`'s JSON. Validation happens before the promise.
-    #[wasm_bindgen(js_name = accessToken)]
-    pub fn access_token(&self, request: &str) -> Promise {
-        let session = Rc::clone(&self.session);
-        let force = session.core.force_refresh(request);
-        future_to_promise(async move {
-            let outcome = match force {
-                Ok(force) => session.managed_token(force).await.map(|t| token::result(&t.access_token, t.expires_in(js::now_ms()))),
-                Err(error) => Err(error),
-            };
-            outcome.map(|text| JsValue::from_str(&text)).map_err(|error| JsValue::from_str(&session.error_json(&error)))
-        })
     }
 
     /// The plaintext scheme, synchronously; throws a `LinkError`'s JSON.
@@ -117,22 +142,12 @@ impl Core {
 #[cfg(feature = "panic-probe")]
 #[wasm_bindgen(js_class = Core)]
 impl Core {
-    /// Traps the instance, as a bug would; only in test builds.
+    /// Traps the instance, as a bug would; only in test builds (`index.cjs`
+    /// also calls it from a timer, as a trap on a later step).
     #[wasm_bindgen(js_name = panicForTests)]
     #[allow(clippy::panic)]
     pub fn panic_for_tests(&self) {
         panic!("panicForTests");
-    }
-
-    /// Traps the instance from a task the executor polls (after an await), as
-    /// a bug in async code would; only in test builds.
-    #[wasm_bindgen(js_name = panicLaterForTests)]
-    #[allow(clippy::panic)]
-    pub fn panic_later_for_tests(&self) -> Promise {
-        future_to_promise(async {
-            js::sleep(0.0).await;
-            panic!("panicLaterForTests");
-        })
     }
 }
 
