@@ -87,8 +87,7 @@ pub fn push_request_fields(out: &mut String, request: &HttpRequest) {
 
 impl Answer for JsValue {
     fn token(&self) -> Option<Token> {
-        // Read by hand: serde's type-error messages would link float formatting
-        // (~20 KB) into the module for three fields.
+        // Field by field: a store may hand back anything.
         let text = |key| get(self, key).ok().and_then(|v| v.as_string());
         let number = |key| get(self, key).ok().and_then(|v| v.as_f64());
         match (text("accessToken"), number("expiresAt"), number("refreshAt")) {
