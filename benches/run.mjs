@@ -425,7 +425,7 @@ log(`cold start: ${opts.coldRuns} interleaved runs each`);
 result.cold = coldStart();
 result.sizes = sizes();
 if (opts.jsonProbe) {
-  log('json probe: serde_json text vs serde-wasm-bindgen values');
+  log('json probe: JSON text (src/json.rs) vs serde-wasm-bindgen values');
   result.jsonProbe = jsonProbe(opts.jsonProbe);
 }
 result.markdown = report(result);

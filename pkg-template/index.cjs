@@ -302,7 +302,8 @@ async function drive(client, platform, api, start) {
             step = core().failed(Number(id), thrown);
             break;
           }
-          step = core().answer(Number(id), reply);
+          const [status, text] = reply;
+          step = core().answer(Number(id), typeof status === 'number' ? status : 0, typeof text === 'string' ? text : undefined);
           break;
         }
         case WAIT: {

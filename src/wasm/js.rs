@@ -60,10 +60,9 @@ pub fn send_failure(thrown: &JsValue, timeout_ms: u32) -> Failure {
     Failure::Network { reason: describe_thrown(thrown) }
 }
 
-/// `send`'s `[status, body]`.
-pub fn read_reply(reply: &JsValue) -> Result<(u16, String), Failure> {
-    let status = Reflect::get_u32(reply, 0).ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
-    let body = Reflect::get_u32(reply, 1).ok().and_then(|b| b.as_string());
+/// `send`'s `[status, body]`, as `index.cjs` passes them on (`0` for a status
+/// that is not a number, no body for one that is not text).
+pub fn reply(status: f64, body: Option<String>) -> Result<(u16, String), Failure> {
     match body {
         Some(body) if (100.0..1000.0).contains(&status) => Ok((status as u16, body)),
         _ => Err(Failure::Network { reason: "fetch resolved to something that is not a Response".into() }),
