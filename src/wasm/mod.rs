@@ -30,10 +30,6 @@ pub struct Core {
     session: Session,
 }
 
-fn now_seconds() -> i64 {
-    (js::now_ms() / 1000.0).floor() as i64
-}
-
 #[wasm_bindgen(js_class = Core)]
 impl Core {
     /// `kind` is `WeChatClient` or `DouyinClient`; `options` the options' JSON;
@@ -55,11 +51,13 @@ impl Core {
     /// returns the first step (see `Session::step_text`); throws a `LinkError`'s JSON.
     pub fn begin(&mut self, api: &str, request: &str) -> Result<String, JsValue> {
         let session = &mut self.session;
+        // One clock reading for the whole step: each is a call out of wasm.
+        let now_ms = js::now_ms();
         let call = match Api::from_name(api) {
-            Some(api) if api != session.core.token_api() => session.core.prepare(api, request, now_seconds()),
+            Some(api) if api != session.core.token_api() => session.core.prepare(api, request, (now_ms / 1000.0).floor() as i64),
             _ => Err(Failure::invalid("api", format!("unknown link method `{api}`")).at(session.core.token_api())),
         };
-        let step = call.and_then(|call| session.begin(call));
+        let step = call.and_then(|call| session.begin(call, now_ms));
         self.step(step)
     }
 

@@ -152,19 +152,19 @@ impl Session {
         self.core.error_json(error, self.tokens.seen())
     }
 
-    /// Starts a link call.
-    pub fn begin(&mut self, call: Call) -> Result<Step, Error> {
+    /// Starts a link call (`now_ms`: the clock as the call began).
+    pub fn begin(&mut self, call: Call, now_ms: f64) -> Result<Step, Error> {
         let may_renew = matches!(self.core.config.auth, Auth::Managed { .. });
         let id = self.jobs.keep(Job::Link(LinkCall { call, token: None, attempt: 0, may_renew }));
-        self.credential(id)
+        self.credential(id, now_ms)
     }
 
     /// Call `id`'s request if its credential is at hand (a cached or fixed
     /// token: the common case), else the step that gets one.
-    fn credential(&mut self, id: u32) -> Result<Step, Error> {
+    fn credential(&mut self, id: u32, now_ms: f64) -> Result<Step, Error> {
         let token = match &self.core.config.auth {
             Auth::OpenApiService => None,
-            Auth::Managed { .. } => match self.tokens.cache.usable(js::now_ms()) {
+            Auth::Managed { .. } => match self.tokens.cache.usable(now_ms) {
                 Some(token) => Some(token.access_token.clone()),
                 None => return Ok(Step::Refresh(id)),
             },
@@ -230,7 +230,7 @@ impl Session {
             self.tokens.cache.reject(token);
             link.may_renew = false;
             link.attempt = 0;
-            return self.credential(id);
+            return self.credential(id, js::now_ms());
         }
         self.jobs.end(id);
         Err(error)
