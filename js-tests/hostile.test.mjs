@@ -165,7 +165,9 @@ function withGetter(base, key, thrown) {
 
 class RequestLike {
   constructor(fields) {
-    Object.assign(this, fields);
+    // Descriptors, not assignment: an own `__proto__` key stays an own key
+    // (assigning it would set the prototype, perhaps to a revoked proxy).
+    Object.defineProperties(this, Object.getOwnPropertyDescriptors(fields));
   }
   get hidden() {
     throw boom('prototype getter');
