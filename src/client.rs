@@ -232,7 +232,7 @@ mod tests {
     const NOW: i64 = 1_800_000_000;
 
     fn wechat(options: Value) -> Client {
-        Client::new(Api::WechatClient, &options.to_string()).unwrap()
+        Client::new(Api::WechatClient, &options.to_json()).unwrap()
     }
 
     fn body_of(request: &HttpRequest) -> Value {
@@ -286,7 +286,7 @@ mod tests {
     #[test]
     fn douyin_v1_puts_the_token_in_the_body() {
         let client = Client::new(Api::DouyinClient, r#"{"appid":"tt1","secret":"s","baseUrl":"http://127.0.0.1:9"}"#).unwrap();
-        let call = client.prepare(Api::DouyinUrlLinkGenerate, &json!({"expireTime": NOW + 3600}).to_string(), NOW).unwrap();
+        let call = client.prepare(Api::DouyinUrlLinkGenerate, &json!({"expireTime": NOW + 3600}).to_json(), NOW).unwrap();
         let request = client.request(&call, Some("T1"));
         assert_eq!(request.url, "http://127.0.0.1:9/api/apps/url_link/generate");
         assert_eq!(

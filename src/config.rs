@@ -242,7 +242,7 @@ mod tests {
     use crate::json::json;
 
     fn wechat(options: Value) -> Result<Config, Error> {
-        Config::read(Api::WechatClient, &options.to_string())
+        Config::read(Api::WechatClient, &options.to_json())
     }
 
     fn field_of(result: Result<Config, Error>) -> String {
@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn douyin_needs_an_appid_and_knows_its_generations() {
-        let douyin = |v: Value| Config::read(Api::DouyinClient, &v.to_string());
+        let douyin = |v: Value| Config::read(Api::DouyinClient, &v.to_json());
         assert_eq!(field_of(douyin(json!({"accessToken": "t"}))), "appid");
         let v1 = douyin(json!({"appid": "tt1", "secret": "s"})).unwrap();
         assert_eq!((v1.flavor, v1.base_url.as_str()), (Flavor::Douyin(Generation::V1), "https://developer.toutiao.com"));

@@ -84,12 +84,6 @@ impl Number {
     }
 }
 
-impl From<i64> for Number {
-    fn from(n: i64) -> Self {
-        Number(n.to_string())
-    }
-}
-
 impl Map {
     pub fn new() -> Self {
         Map(Vec::new())
@@ -228,34 +222,9 @@ impl Value {
     }
 }
 
-/// The JSON text; `to_json` without the formatting machinery.
-impl std::fmt::Display for Value {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str(&self.to_json())
-    }
-}
-
-impl From<&str> for Value {
-    fn from(s: &str) -> Self {
-        Value::String(s.to_owned())
-    }
-}
-
 impl From<String> for Value {
     fn from(s: String) -> Self {
         Value::String(s)
-    }
-}
-
-impl From<i64> for Value {
-    fn from(n: i64) -> Self {
-        Value::Number(n.into())
-    }
-}
-
-impl From<bool> for Value {
-    fn from(b: bool) -> Self {
-        Value::Bool(b)
     }
 }
 
@@ -389,7 +358,7 @@ impl Parser<'_> {
     }
 
     /// Steps over `byte`, which must come next.
-    fn expect(&mut self, byte: u8) -> Result<(), SyntaxError> {
+    fn eat(&mut self, byte: u8) -> Result<(), SyntaxError> {
         if self.peek() != Some(byte) {
             return Err(self.error());
         }
@@ -470,7 +439,7 @@ impl Parser<'_> {
             }
             let key = self.string()?;
             self.skip_space();
-            self.expect(b':')?;
+            self.eat(b':')?;
             members.push((key, self.value()?));
             self.skip_space();
             match self.peek() {
@@ -671,7 +640,7 @@ mod tests {
     fn strings_unescape_and_escape() {
         let text = r#""a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00""#;
         assert_eq!(parse(text), Ok(Value::String("a\"b\\c/d\u{8}\u{c}\n\r\té😀".into())));
-        assert_eq!(Value::from("a\"b\\\u{1}\n é😀").to_json(), r#""a\"b\\\u0001\n é😀""#);
+        assert_eq!(Value::String("a\"b\\\u{1}\n é😀".into()).to_json(), r#""a\"b\\\u0001\n é😀""#);
     }
 
     #[test]

@@ -23,52 +23,37 @@ trait Tree: Sized {
     fn text(&self) -> String;
 }
 
-impl Tree for json::Value {
-    fn weight(&self) -> u32 {
-        match self {
-            json::Value::Object(m) => 1 + m.iter().map(|(k, v)| k.len() as u32 + v.weight()).sum::<u32>(),
-            json::Value::Array(a) => 1 + a.iter().map(Tree::weight).sum::<u32>(),
-            json::Value::String(s) => s.len() as u32,
-            _ => 1,
-        }
-    }
+/// The walks, the same for both trees: their `Value`s have the same variants.
+macro_rules! tree {
+    ($($value:ident)::+, $text:ident) => {
+        impl Tree for $($value)::+ {
+            fn weight(&self) -> u32 {
+                match self {
+                    $($value)::+::Object(m) => 1 + m.iter().map(|(k, v)| k.len() as u32 + v.weight()).sum::<u32>(),
+                    $($value)::+::Array(a) => 1 + a.iter().map(Tree::weight).sum::<u32>(),
+                    $($value)::+::String(s) => s.len() as u32,
+                    _ => 1,
+                }
+            }
 
-    fn renamed(&self, rename: fn(&str) -> String) -> Self {
-        match self {
-            json::Value::Object(m) => json::Value::Object(m.iter().map(|(k, v)| (rename(k), v.renamed(rename))).collect()),
-            json::Value::Array(a) => json::Value::Array(a.iter().map(|v| v.renamed(rename)).collect()),
-            other => other.clone(),
-        }
-    }
+            fn renamed(&self, rename: fn(&str) -> String) -> Self {
+                match self {
+                    $($value)::+::Object(m) => $($value)::+::Object(m.iter().map(|(k, v)| (rename(k), v.renamed(rename))).collect()),
+                    $($value)::+::Array(a) => $($value)::+::Array(a.iter().map(|v| v.renamed(rename)).collect()),
+                    other => other.clone(),
+                }
+            }
 
-    fn text(&self) -> String {
-        self.to_json()
-    }
+            fn text(&self) -> String {
+                self.$text()
+            }
+        }
+    };
 }
 
+tree!(json::Value, to_json);
 #[cfg(feature = "value")]
-impl Tree for serde_json::Value {
-    fn weight(&self) -> u32 {
-        match self {
-            serde_json::Value::Object(m) => 1 + m.iter().map(|(k, v)| k.len() as u32 + v.weight()).sum::<u32>(),
-            serde_json::Value::Array(a) => 1 + a.iter().map(Tree::weight).sum::<u32>(),
-            serde_json::Value::String(s) => s.len() as u32,
-            _ => 1,
-        }
-    }
-
-    fn renamed(&self, rename: fn(&str) -> String) -> Self {
-        match self {
-            serde_json::Value::Object(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (rename(k), v.renamed(rename))).collect()),
-            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(|v| v.renamed(rename)).collect()),
-            other => other.clone(),
-        }
-    }
-
-    fn text(&self) -> String {
-        self.to_string()
-    }
-}
+tree!(serde_json::Value, to_string);
 
 fn snake(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
