@@ -189,10 +189,11 @@ function createCore(kind, platform, options) {
 // `drive` sends, waits and asks for tokens. A call with a cached token is two
 // synchronous calls into the core, `begin` and `answer`, around one `send`.
 function method(client, platform, api) {
+  const number = bindings.apiNumber(api);
   return function (request) {
     try {
       const text = toJson(request, platform, api, 'request');
-      return drive(client, platform, api, (core) => core.begin(api, text)).then(JSON.parse);
+      return drive(client, platform, api, (core) => core.begin(number, text, Date.now())).then(JSON.parse);
     } catch (thrown) {
       return Promise.reject(fromCore(thrown, platform, api));
     }

@@ -52,6 +52,16 @@ impl Api {
         NAMED.iter().find(|(n, _)| *n == name).map(|(_, api)| *api)
     }
 
+    /// A number for the API named `name`, which `from_number` reads back:
+    /// a link call names its API by number, not by a string crossing into wasm.
+    pub fn number(name: &str) -> Option<u32> {
+        NAMED.iter().position(|(n, _)| *n == name).map(|at| at as u32)
+    }
+
+    pub fn from_number(number: u32) -> Option<Api> {
+        NAMED.get(number as usize).map(|(_, api)| *api)
+    }
+
     pub fn platform(self) -> Platform {
         match self {
             Api::DouyinToken
@@ -75,7 +85,10 @@ mod tests {
         for (name, api) in NAMED {
             assert_eq!(api.name(), name);
             assert_eq!(Api::from_name(name), Some(api));
+            assert_eq!(Api::number(name).and_then(Api::from_number), Some(api));
         }
         assert_eq!(Api::from_name("nope"), None);
+        assert_eq!(Api::number("nope"), None);
+        assert_eq!(Api::from_number(NAMED.len() as u32), None);
     }
 }

@@ -47,15 +47,15 @@ impl Core {
         Ok(Core { session: Session::new(core, store_locks) })
     }
 
-    /// Starts a link call: validates `request` for the link method `api` and
-    /// returns the first step (see `Session::step_text`); throws a `LinkError`'s JSON.
-    pub fn begin(&mut self, api: &str, request: &str) -> Result<String, JsValue> {
+    /// Starts a link call: validates `request` for the link method numbered
+    /// `api` (`apiNumber`) at `now_ms` (`Date.now()`, read by the caller: one
+    /// call out of wasm fewer) and returns the first step (see
+    /// `Session::step_text`); throws a `LinkError`'s JSON.
+    pub fn begin(&mut self, api: u32, request: &str, now_ms: f64) -> Result<String, JsValue> {
         let session = &mut self.session;
-        // One clock reading for the whole step: each is a call out of wasm.
-        let now_ms = js::now_ms();
-        let call = match Api::from_name(api) {
+        let call = match Api::from_number(api) {
             Some(api) if api != session.core.token_api() => session.core.prepare(api, request, (now_ms / 1000.0).floor() as i64),
-            _ => Err(Failure::invalid("api", format!("unknown link method `{api}`")).at(session.core.token_api())),
+            _ => Err(Failure::invalid("api", "is not a link method").at(session.core.token_api())),
         };
         let step = call.and_then(|call| session.begin(call, now_ms));
         self.step(step)
@@ -148,6 +148,13 @@ impl Core {
     pub fn panic_for_tests(&self) {
         panic!("panicForTests");
     }
+}
+
+/// The number `begin` takes for the API named `name` (`LinkError.api`'s
+/// spelling), or -1 for a name that is none.
+#[wasm_bindgen(js_name = apiNumber)]
+pub fn api_number(name: &str) -> i32 {
+    Api::number(name).map_or(-1, |number| number as i32)
 }
 
 /// A constructor error: the options may hold a secret or token to hide.
