@@ -1,14 +1,18 @@
 // The built-in transport (transport.cjs in the installed package):
-// nodeSend(method, url, headerLines, body, timeoutMs) -> [status, text], over
-// node:http with a keep-alive agent and one timer per request.
+// nodeSend(method, url, headerLines, body, timeoutMs) -> [status, text], HTTP/1.1
+// over node:net / node:tls with pooled keep-alive sockets and one timer per request.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
 import util from 'node:util';
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 // Not an export of the package: load it by path from the installed copy.
@@ -323,4 +327,223 @@ test('idle keep-alive sockets and finished timers do not keep the process alive'
   t.diagnostic(`child exited ${lag} ms after its last request`);
   assert.ok(lag < 1500, `child took ${lag} ms to exit after its work was done`);
   assert.equal(srv.connections, 1, 'the child reused one keep-alive socket');
+});
+
+// ---- the wire: responses as servers may frame them, byte by byte ----
+
+// A server on node:net that answers each request with `reply(socket, request,
+// connectionIndex)`, where `request` is the raw request text (head and body).
+async function startRawServer(reply) {
+  const sockets = new Set();
+  let connections = 0;
+  const requests = [];
+  const server = net.createServer((socket) => {
+    const index = connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('latin1');
+      for (;;) {
+        const end = pending.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(pending.slice(0, end))?.[1] || 0);
+        if (pending.length < end + 4 + length) return;
+        const request = pending.slice(0, end + 4 + length);
+        pending = pending.slice(request.length);
+        requests.push(request);
+        reply(socket, request, index);
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const handle = {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    get connections() {
+      return connections;
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+  liveServers.add(handle);
+  return handle;
+}
+
+// Writes `bytes` one byte per write, each after the previous is flushed.
+async function trickle(socket, text) {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length && !socket.destroyed; i++) {
+    socket.write(bytes.subarray(i, i + 1));
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const BODY = JSON.stringify({ errcode: 0, errmsg: 'ok', openlink: 'weixin://dl/business/?t=✓' });
+const LENGTH = Buffer.byteLength(BODY);
+
+test('a head and body that arrive one byte at a time read whole', async () => {
+  const srv = await startRawServer((socket) => trickle(socket, `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${LENGTH}\r\n\r\n${BODY}`));
+  assert.deepEqual(await send(`${srv.url}/a`), [200, BODY]);
+  assert.deepEqual(await send(`${srv.url}/b`), [200, BODY]);
+  assert.equal(srv.connections, 1, 'a complete Content-Length answer leaves the socket reusable');
+});
+
+test('chunked bodies with extensions and trailers, one byte at a time', async () => {
+  const bytes = Buffer.from(BODY, 'utf8');
+  const [first, second] = [bytes.subarray(0, 10), bytes.subarray(10)];
+  const chunked =
+    `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n` +
+    `${first.length.toString(16)};name=value\r\n${first.toString('latin1')}\r\n` +
+    `${second.length.toString(16).toUpperCase()}\r\n${second.toString('latin1')}\r\n` +
+    `0\r\nX-Trailer: 1\r\n\r\n`;
+  const srv = await startRawServer(async (socket) => {
+    const raw = Buffer.from(chunked, 'latin1');
+    for (let i = 0; i < raw.length; i++) {
+      socket.write(raw.subarray(i, i + 1));
+      await new Promise((r) => setImmediate(r));
+    }
+  });
+  assert.deepEqual(await send(`${srv.url}/a`), [200, BODY]);
+  assert.deepEqual(await send(`${srv.url}/b`), [200, BODY]);
+  assert.equal(srv.connections, 1);
+});
+
+test('a body delimited by the close of the connection, and Connection: close', async () => {
+  const srv = await startRawServer((socket, request) => {
+    if (request.startsWith('GET /eof')) socket.end(`HTTP/1.1 200 OK\r\n\r\n${BODY}`);
+    else socket.write(`HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: ${LENGTH}\r\n\r\n${BODY}`);
+  });
+  assert.deepEqual(await send(`${srv.url}/eof`), [200, BODY]);
+  assert.deepEqual(await send(`${srv.url}/close`), [201, BODY]);
+  assert.deepEqual(await send(`${srv.url}/close`), [201, BODY]);
+  assert.equal(srv.connections, 3, 'no socket the server closes is reused');
+});
+
+test('interim 1xx answers are skipped; 204 has no body; HTTP/1.0 closes unless kept alive', async () => {
+  const srv = await startRawServer((socket, request) => {
+    if (request.startsWith('GET /early')) {
+      socket.write(`HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: ${LENGTH}\r\n\r\n${BODY}`);
+    } else if (request.startsWith('GET /empty')) {
+      socket.write('HTTP/1.1 204 No Content\r\n\r\n');
+    } else {
+      socket.write(`HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}`);
+    }
+  });
+  assert.deepEqual(await send(`${srv.url}/early`), [200, BODY]);
+  assert.deepEqual(await send(`${srv.url}/empty`), [204, '']);
+  assert.equal(srv.connections, 1);
+  assert.deepEqual(await send(`${srv.url}/old`), [200, '{}']);
+  assert.deepEqual(await send(`${srv.url}/old`), [200, '{}']);
+  assert.equal(srv.connections, 2, 'an HTTP/1.0 answer without keep-alive ends its socket');
+});
+
+test("the server's Keep-Alive timeout: a socket it is about to close is not reused", async () => {
+  const srv = await startRawServer((socket, request) => {
+    const timeout = request.startsWith('GET /short') ? 1 : 5;
+    socket.write(`HTTP/1.1 200 OK\r\nKeep-Alive: timeout=${timeout}\r\nContent-Length: 2\r\n\r\n{}`);
+  });
+  await send(`${srv.url}/short`);
+  await send(`${srv.url}/short`);
+  assert.equal(srv.connections, 2, 'timeout=1 leaves no time to reuse the socket');
+  await send(`${srv.url}/long`);
+  await send(`${srv.url}/long`);
+  assert.equal(srv.connections, 3, 'timeout=5 does');
+});
+
+test('answers that are not HTTP/1.x reject with a code and never the URL', async () => {
+  const replies = {
+    '/garbage': 'SSH-2.0-OpenSSH\r\n\r\n',
+    '/lengths': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+    '/header': 'HTTP/1.1 200 OK\r\nno colon here\r\n\r\n',
+    '/chunk': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+    '/huge': `HTTP/1.1 200 OK\r\nX-Big: ${'x'.repeat(20000)}\r\n\r\n`,
+  };
+  const codes = { '/garbage': 'HPE_INVALID_CONSTANT', '/lengths': 'HPE_INVALID_CONTENT_LENGTH', '/header': 'HPE_INVALID_HEADER_TOKEN', '/chunk': 'HPE_INVALID_CHUNK_SIZE', '/huge': 'HPE_HEADER_OVERFLOW' };
+  const srv = await startRawServer((socket, request) => socket.write(replies[request.slice(4, request.indexOf('?'))]));
+  for (const [route, code] of Object.entries(codes)) {
+    const err = await rejection(send(`${srv.url}${route}?access_token=${SECRET}`));
+    assert.equal(err.code, code, route);
+    assert.notEqual(err.name, 'TimeoutError');
+    assertNoUrl(err, route);
+  }
+  assert.equal(srv.connections, Object.keys(codes).length, 'a socket that sent a bad answer is closed');
+});
+
+test('a header value with a line break is refused before anything is sent', async () => {
+  const srv = await startRawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+  const err = await rejection(send(`${srv.url}/x?access_token=${SECRET}`, { headers: { 'access-token': `${SECRET}\rX-Evil: 1` } }));
+  assert.equal(err.code, 'ERR_INVALID_CHAR');
+  assertNoUrl(err);
+  assert.equal(srv.connections, 0);
+});
+
+test('bytes an idle socket receives close it; the next request gets a fresh one', async () => {
+  const srv = await startRawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
+    setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'), 20); // unasked for
+  });
+  assert.deepEqual(await send(`${srv.url}/a`), [200, '{}']);
+  await delay(100);
+  assert.deepEqual(await send(`${srv.url}/b`), [200, '{}']);
+  assert.equal(srv.connections, 2);
+});
+
+test('more concurrent requests than sockets per origin wait for a free one', async () => {
+  let open = 0;
+  let most = 0;
+  const srv = await startRawServer((socket) => {
+    if (!socket.counted) {
+      socket.counted = true;
+      most = Math.max(most, ++open);
+      socket.on('close', () => open--);
+    }
+    setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'), 5);
+  });
+  const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => send(`${srv.url}/n${i}`)));
+  assert.ok(answers.every(([status, text]) => status === 200 && text === '{}'));
+  assert.equal(srv.requests.length, 300);
+  assert.ok(most <= 128, `at most 128 sockets at once, saw ${most}`);
+});
+
+test('https: verified against the CAs Node trusts; an untrusted server is refused', async () => {
+  const tlsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'tls');
+  const [cert, key] = ['cert.pem', 'key.pem'].map((f) => fs.readFileSync(path.join(tlsDir, f)));
+  let connections = 0;
+  const server = https.createServer({ cert, key }, (req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ host: req.headers.host, url: req.url }));
+  });
+  server.on('secureConnection', () => connections++);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  liveServers.add({ close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }) });
+  const url = `https://127.0.0.1:${server.address().port}`;
+  // NODE_EXTRA_CA_CERTS is read at start-up: a child process trusts the test certificate.
+  const script = `
+    const { nodeSend } = require(${JSON.stringify(TRANSPORT)});
+    (async () => {
+      const out = [];
+      for (let i = 0; i < 2; i++) out.push(await nodeSend('GET', process.argv[1] + '/wxa/x?access_token=${SECRET}', '', undefined, 5000));
+      process.stdout.write(JSON.stringify(out));
+    })().catch((e) => { process.stdout.write(JSON.stringify({ code: e.code, message: e.message })); });
+  `;
+  const run = async (env) => {
+    const child = spawn(process.execPath, ['-e', script, url], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await within(once(child, 'exit'), 10_000, 'the https child did not finish');
+    return JSON.parse(out);
+  };
+  const trusted = await run({ NODE_EXTRA_CA_CERTS: path.join(tlsDir, 'cert.pem') });
+  const expected = JSON.stringify({ host: `127.0.0.1:${server.address().port}`, url: `/wxa/x?access_token=${SECRET}` });
+  assert.deepEqual(trusted, [[200, expected], [200, expected]]);
+  assert.equal(connections, 1, 'one TLS connection, kept alive');
+  const untrusted = await run({ NODE_EXTRA_CA_CERTS: '' });
+  assert.match(untrusted.code, /CERT|SELF_SIGNED/);
+  assert.ok(!untrusted.message.includes(SECRET) && !untrusted.message.includes('access_token'), untrusted.message);
 });

@@ -103,7 +103,7 @@ function internalError(platform, api, reason) {
   return new LinkError({ code: 'INTERNAL_ERROR', platform, api, retryable: false, message: `${api}: internal error: ${reason}` });
 }
 
-// Node: the built-in node:http transport; elsewhere the global fetch.
+// Node: the built-in transport (transport.cjs); elsewhere the global fetch.
 function defaultSend() {
   if (typeof process === 'object' && process.versions && process.versions.node) return nodeSend;
   return typeof globalThis.fetch === 'function' ? fetchSend(globalThis.fetch) : undefined;

@@ -131,8 +131,9 @@ export interface ClientOptionsBase {
    */
   baseUrl?: string;
   /**
-   * Any WHATWG-fetch-compatible function. Default: the package's keep-alive
-   * transport over `node:https` on Node.js, `globalThis.fetch` elsewhere.
+   * Any WHATWG-fetch-compatible function. Default: the package's HTTP/1.1
+   * keep-alive transport over `node:tls` (`node:net` for `http:`) on Node.js,
+   * `globalThis.fetch` elsewhere.
    */
   fetch?: FetchLike;
   /**
