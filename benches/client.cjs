@@ -10,6 +10,7 @@
 // Prints one JSON line: {contender, calls, seconds, callsPerSecond, cpuUsPerCall, maxRssKb, node}.
 
 const http = require('node:http');
+const https = require('node:https');
 const path = require('node:path');
 const { createRequire } = require('node:module');
 
@@ -44,12 +45,13 @@ function checked(json) {
   return json.openlink;
 }
 
-// ---- (a) hand-written node:http with a keep-alive Agent ----
+// ---- (a) hand-written node:http (node:https for --tls) with a keep-alive Agent ----
 function nodeHttp() {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const scheme = url.startsWith('https:') ? https : http;
+  const agent = new scheme.Agent({ keepAlive: true, maxSockets: concurrency });
   const get = (target) =>
     new Promise((resolve, reject) => {
-      http
+      scheme
         .get(target, { agent }, (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -66,7 +68,7 @@ function nodeHttp() {
     call() {
       return new Promise((resolve, reject) => {
         const body = JSON.stringify(BODY);
-        const req = http.request(
+        const req = scheme.request(
           `${url}/wxa/generatescheme?access_token=${token}`,
           { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
           (res) => {

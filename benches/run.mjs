@@ -2,7 +2,7 @@
 //
 //   node benches/run.mjs --project DIR --tarball FILE [--quick] [--rounds N]
 //        [--calls N] [--concurrency N] [--warmup N] [--cold-runs N]
-//        [--server raw|http] [--server-check] [--contenders a,b,…] [--json FILE]
+//        [--server raw|http] [--tls] [--server-check] [--contenders a,b,…] [--json FILE]
 //        [--crossings] [--json-probe DIR]
 //
 // Throughput: each contender in a process of its own against one loopback
@@ -26,7 +26,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 function parseArgs(argv) {
   const o = {
     quick: false, rounds: 5, calls: 20000, concurrency: 32, warmup: 2000, coldRuns: 30,
-    server: 'raw', serverCheck: false, contenders: null, json: null, project: null, tarball: null,
+    server: 'raw', tls: false, serverCheck: false, contenders: null, json: null, project: null, tarball: null,
     crossings: true, jsonProbe: null,
   };
   const num = (v, name) => {
@@ -46,6 +46,7 @@ function parseArgs(argv) {
       case '--cold-runs': o.coldRuns = num(value(), a); explicit.add('coldRuns'); break;
       case '--server': o.server = value(); break;
       case '--server-check': o.serverCheck = true; break;
+      case '--tls': o.tls = true; break;
       case '--contenders': o.contenders = value().split(','); break;
       case '--json': o.json = value(); break;
       case '--project': o.project = value(); break;
@@ -96,9 +97,15 @@ const median = (xs) => {
 };
 
 // ---- processes ----
+// --tls: the server uses the test certificate, which the clients (child
+// processes) trust through NODE_EXTRA_CA_CERTS and this process passes as `ca`.
+const TEST_CA = path.join(HERE, '..', 'js-tests', 'support', 'tls', 'cert.pem');
+const CHILD_ENV = opts.tls ? { ...process.env, NODE_EXTRA_CA_CERTS: TEST_CA } : process.env;
+
 function startServer(kind) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(HERE, 'server.cjs'), '--kind', kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [path.join(HERE, 'server.cjs'), '--kind', kind, ...(opts.tls ? ['--tls'] : [])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (c) => {
@@ -112,8 +119,9 @@ function startServer(kind) {
 
 async function serverStats(server) {
   const res = await new Promise((resolve, reject) => {
-    import('node:http').then(({ default: http }) => {
-      http.get(`${server.url}/__stats`, { agent: false }, (r) => {
+    import(opts.tls ? 'node:https' : 'node:http').then(({ default: scheme }) => {
+      const ca = opts.tls ? fs.readFileSync(TEST_CA) : undefined;
+      scheme.get(`${server.url}/__stats`, { agent: false, ca }, (r) => {
         let t = '';
         r.on('data', (c) => (t += c));
         r.on('end', () => resolve(t));
@@ -126,7 +134,7 @@ async function serverStats(server) {
 function runClient(contender, url) {
   const config = { url, calls: opts.calls, concurrency: opts.concurrency, warmup: opts.warmup, project: opts.project };
   const r = spawnSync(process.execPath, [path.join(HERE, 'client.cjs'), contender, JSON.stringify(config)], {
-    cwd: HERE, encoding: 'utf8', maxBuffer: 1 << 20, timeout: 300000,
+    cwd: HERE, env: CHILD_ENV, encoding: 'utf8', maxBuffer: 1 << 20, timeout: 300000,
   });
   if (r.status !== 0) throw new Error(`contender ${contender} failed (${r.status ?? r.signal}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
@@ -299,7 +307,7 @@ function sizes() {
 // ---- JS <-> wasm crossings ----
 function crossings(server) {
   const r = spawnSync(process.execPath, [path.join(HERE, 'crossings.cjs'), JSON.stringify({ url: server.url, project: opts.project })], {
-    cwd: HERE, encoding: 'utf8', timeout: 120000,
+    cwd: HERE, env: CHILD_ENV, encoding: 'utf8', timeout: 120000,
   });
   if (r.status !== 0) throw new Error(`crossings failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
@@ -330,7 +338,7 @@ function report(r) {
   );
   lines.push(
     `Throughput: ${opts.calls.toLocaleString('en-US')} calls of \`urlscheme.generate\` (cached token) at concurrency ${opts.concurrency} after ${opts.warmup.toLocaleString('en-US')} warm-up calls, ` +
-      `${opts.rounds} interleaved round${opts.rounds === 1 ? '' : 's'}, medians; loopback server \`benches/server.cjs --kind ${r.server.kind}\` ` +
+      `${opts.rounds} interleaved round${opts.rounds === 1 ? '' : 's'}, medians; loopback server \`benches/server.cjs --kind ${r.server.kind}${opts.tls ? ' --tls' : ''}\` ` +
       `(${f1(r.throughput.serverUsPerRequest)} µs CPU per request, at most ${Math.round(Math.max(...Object.values(t).map((s) => s.serverBusy)) * 100)}% of a core).` +
       ` Cold start: ${r.cold.runs} runs each, medians.`
   );

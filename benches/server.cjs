@@ -12,6 +12,10 @@
 //      core idle (under 50 % busy, node:http over 60 %): the clients are the
 //      bottleneck, not the server.
 // http node:http, for comparison.
+// --tls serves either over TLS with the test certificate
+// (js-tests/support/tls, for 127.0.0.1): the platforms are reached over
+// HTTPS, and TLS costs every client the same. The driver has the clients
+// trust it through NODE_EXTRA_CA_CERTS.
 // (The emulator, js-tests/emulator, is not used here: it checks tokens and
 // bodies and records every request, work that has nothing to do with the
 // clients being compared.)
@@ -20,8 +24,12 @@
 // GET /__stats answers {"requests": N, "cpuUs": N} (this process's CPU so far),
 // so the driver can tell how busy the server was during a round.
 
+const fs = require('node:fs');
+const path = require('node:path');
 const net = require('node:net');
 const http = require('node:http');
+const https = require('node:https');
+const tls = require('node:tls');
 
 const TOKEN = 'BENCH_ACCESS_TOKEN_0123456789abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const BODIES = {
@@ -116,17 +124,20 @@ function onRequest(req, res) {
 
 const kindIndex = process.argv.indexOf('--kind');
 const kind = kindIndex > 0 ? process.argv[kindIndex + 1] : 'raw';
+const secure = process.argv.includes('--tls');
+const TLS_DIR = path.join(__dirname, '..', 'js-tests', 'support', 'tls');
+const credentials = secure ? { cert: fs.readFileSync(path.join(TLS_DIR, 'cert.pem')), key: fs.readFileSync(path.join(TLS_DIR, 'key.pem')) } : null;
 let server;
-if (kind === 'raw') server = net.createServer(onConnection);
+if (kind === 'raw') server = secure ? tls.createServer(credentials, onConnection) : net.createServer(onConnection);
 else if (kind === 'http') {
-  server = http.createServer({ keepAliveTimeout: 30000 }, onRequest);
+  server = secure ? https.createServer({ ...credentials, keepAliveTimeout: 30000 }, onRequest) : http.createServer({ keepAliveTimeout: 30000 }, onRequest);
   server.keepAliveTimeout = 30000;
 } else {
   process.stderr.write(`server: unknown --kind ${kind}\n`);
   process.exit(2);
 }
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}`, kind })}\n`);
+  process.stdout.write(`${JSON.stringify({ url: `${secure ? 'https' : 'http'}://127.0.0.1:${server.address().port}`, kind })}\n`);
 });
 const stop = () => process.exit(0);
 process.on('SIGTERM', stop);

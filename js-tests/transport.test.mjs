@@ -510,12 +510,15 @@ test('more concurrent requests than sockets per origin wait for a free one', asy
   assert.ok(most <= 128, `at most 128 sockets at once, saw ${most}`);
 });
 
-test('https: verified against the CAs Node trusts; an untrusted server is refused', async () => {
+test('https: verified against the CAs Node trusts, the session resumed on a new connection; an untrusted server is refused', async () => {
   const tlsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'tls');
   const [cert, key] = ['cert.pem', 'key.pem'].map((f) => fs.readFileSync(path.join(tlsDir, f)));
   let connections = 0;
+  const resumed = [];
   const server = https.createServer({ cert, key }, (req, res) => {
+    resumed.push(req.socket.isSessionReused());
     res.setHeader('content-type', 'application/json');
+    if (req.url === '/close') res.setHeader('connection', 'close');
     res.end(JSON.stringify({ host: req.headers.host, url: req.url }));
   });
   server.on('secureConnection', () => connections++);
@@ -528,7 +531,9 @@ test('https: verified against the CAs Node trusts; an untrusted server is refuse
     const { nodeSend } = require(${JSON.stringify(TRANSPORT)});
     (async () => {
       const out = [];
-      for (let i = 0; i < 2; i++) out.push(await nodeSend('GET', process.argv[1] + '/wxa/x?access_token=${SECRET}', '', undefined, 5000));
+      for (const route of ['/wxa/x?access_token=${SECRET}', '/close', '/wxa/x?access_token=${SECRET}']) {
+        out.push(await nodeSend('GET', process.argv[1] + route, '', undefined, 5000));
+      }
       process.stdout.write(JSON.stringify(out));
     })().catch((e) => { process.stdout.write(JSON.stringify({ code: e.code, message: e.message })); });
   `;
@@ -540,9 +545,10 @@ test('https: verified against the CAs Node trusts; an untrusted server is refuse
     return JSON.parse(out);
   };
   const trusted = await run({ NODE_EXTRA_CA_CERTS: path.join(tlsDir, 'cert.pem') });
-  const expected = JSON.stringify({ host: `127.0.0.1:${server.address().port}`, url: `/wxa/x?access_token=${SECRET}` });
-  assert.deepEqual(trusted, [[200, expected], [200, expected]]);
-  assert.equal(connections, 1, 'one TLS connection, kept alive');
+  const answer = (url) => [200, JSON.stringify({ host: `127.0.0.1:${server.address().port}`, url })];
+  assert.deepEqual(trusted, [answer(`/wxa/x?access_token=${SECRET}`), answer('/close'), answer(`/wxa/x?access_token=${SECRET}`)]);
+  assert.equal(connections, 2, 'the socket is kept alive until the server says close');
+  assert.deepEqual(resumed, [false, false, true], 'the second connection resumes the first TLS session');
   const untrusted = await run({ NODE_EXTRA_CA_CERTS: '' });
   assert.match(untrusted.code, /CERT|SELF_SIGNED/);
   assert.ok(!untrusted.message.includes(SECRET) && !untrusted.message.includes('access_token'), untrusted.message);

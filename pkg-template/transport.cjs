@@ -6,11 +6,12 @@
 //
 //   nodeSend       HTTP/1.1 with keep-alive over node:net / node:tls, the
 //                  default on Node. Not over node:http: on the benchmark's
-//                  machine node:http's client costs ~28 µs of CPU per call
-//                  against ~10 µs for one write and one read on a pooled
-//                  socket (benches/, README "Benchmarks"). The platforms'
-//                  APIs need little of HTTP: one request, one answer with a
-//                  length, chunks or a close, and TLS with the system's CAs.
+//                  machine a call through node:http's client costs 33 µs of
+//                  CPU (39 over TLS), one write and one read on a pooled
+//                  socket 15 (17), on the same system calls (benches/,
+//                  README "Benchmarks"). The platforms' APIs need little of
+//                  HTTP: one request, one answer framed by a length, chunks
+//                  or a close, and TLS verified against Node's CAs.
 //   fetchSend(f)   any WHATWG fetch: the `fetch` option, or the global fetch
 //                  outside Node.
 //
