@@ -36,6 +36,7 @@ import {
   DAY,
 } from './helpers.mjs';
 import { loopbackFetch } from './support/loopback-fetch.mjs';
+import { makeRandom } from './support/random.mjs';
 
 const ctx = useEmulator();
 
@@ -47,28 +48,6 @@ const CONCURRENCY = 16;
 const CODES = new Set(['INVALID_ARGUMENT', 'API_ERROR', 'HTTP_ERROR', 'NETWORK_ERROR', 'TIMEOUT']);
 
 // ---------------------------------------------------------------- PRNG
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function makeRandom(seed) {
-  const next = mulberry32(seed);
-  const r = {
-    next,
-    int: (n) => Math.floor(next() * n),
-    pick: (list) => list[Math.floor(next() * list.length)],
-    chance: (p) => next() < p,
-  };
-  return r;
-}
 
 // ---------------------------------------------------------------- hostile values
 

@@ -24,6 +24,7 @@ import vm from 'node:vm';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WeChatClient, DouyinClient, LinkError, inFuture, DAY, sleep } from './helpers.mjs';
+import { mulberry32 } from './support/random.mjs';
 
 const CALLS = process.env.LOAD_CALLS !== undefined ? Number(process.env.LOAD_CALLS) : 20_000;
 // As long as the measured phase: V8 sizes its heap spaces over the first tens
@@ -80,17 +81,6 @@ function forkEmulator() {
       });
     });
   });
-}
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LINK_ROUTES = ['/wxa/generatescheme', '/wxa/generate_urllink', '/wxa/genwxashortlink', '/api/apps/url_link/generate', '/api/apps/v1/url_link/generate/'];

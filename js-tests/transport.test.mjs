@@ -13,6 +13,7 @@ import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { makeRandom } from './support/random.mjs';
 
 const require = createRequire(import.meta.url);
 // Not an export of the package: load it by path from the installed copy.
@@ -385,6 +386,67 @@ async function trickle(socket, text) {
 
 const BODY = JSON.stringify({ errcode: 0, errmsg: 'ok', openlink: 'weixin://dl/business/?t=✓' });
 const LENGTH = Buffer.byteLength(BODY);
+
+// Random answers, framed every way a server may (Content-Length, chunks of
+// random sizes, the close of the connection; interim 1xx first; header names
+// in any case), sent in random slices: each must read back exactly.
+// TRANSPORT_SEED=<n> reproduces a run.
+const SEED = process.env.TRANSPORT_SEED !== undefined ? Number(process.env.TRANSPORT_SEED) >>> 0 : (Date.now() ^ (process.pid << 8)) >>> 0;
+
+function randomAnswer(r) {
+  const pieces = ['a', 'Z', '0', ' ', '"', '\\', '\r\n', 'é', '中', '🎉', '{"errcode":0}'];
+  const body = Array.from({ length: r.int(r.chance(0.2) ? 5000 : 200) }, () => r.pick(pieces)).join('');
+  const bytes = Buffer.from(body, 'utf8');
+  const status = r.pick([200, 201, 400, 404, 500, 503]);
+  const name = (n) => (r.chance(0.5) ? n : n.toUpperCase());
+  const interim = r.chance(0.2) ? `HTTP/1.1 ${r.pick([100, 103])} Info\r\n${name('x-hint')}: 1\r\n\r\n` : '';
+  const framing = r.pick(['length', 'chunked', 'close']);
+  let head = `${interim}HTTP/1.1 ${status} Whatever\r\n${name('content-type')}: application/json\r\n`;
+  let payload;
+  if (framing === 'length') {
+    head += `${name('content-length')}: ${bytes.length}\r\n`;
+    payload = bytes;
+  } else if (framing === 'chunked') {
+    head += `${name('transfer-encoding')}: chunked\r\n`;
+    const parts = [];
+    for (let at = 0; at < bytes.length; ) {
+      const size = Math.min(bytes.length - at, 1 + r.int(700));
+      const hex = r.chance(0.5) ? size.toString(16) : size.toString(16).toUpperCase();
+      parts.push(Buffer.from(`${hex}${r.chance(0.2) ? ';ext=1' : ''}\r\n`), bytes.subarray(at, at + size), Buffer.from('\r\n'));
+      at += size;
+    }
+    parts.push(Buffer.from(r.chance(0.3) ? '0\r\nX-Trailer: t\r\n\r\n' : '0\r\n\r\n'));
+    payload = Buffer.concat(parts);
+  } else {
+    head += `${name('connection')}: close\r\n`;
+    payload = bytes;
+  }
+  const wire = Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), payload]);
+  const cuts = Array.from({ length: r.int(6) }, () => r.int(wire.length)).sort((a, b) => a - b);
+  return { status, body, wire, cuts, close: framing === 'close' };
+}
+
+test(`random answers in random slices read back exactly (seed ${SEED})`, async (t) => {
+  t.diagnostic(`TRANSPORT_SEED=${SEED} reproduces this run`);
+  const r = makeRandom(SEED);
+  const answers = [];
+  const srv = await startRawServer(async (socket, request) => {
+    const { wire, cuts, close } = answers[Number(/^GET \/(\d+) /.exec(request)[1])];
+    let at = 0;
+    for (const cut of cuts) {
+      socket.write(wire.subarray(at, cut));
+      at = cut;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (close) socket.end(wire.subarray(at));
+    else socket.write(wire.subarray(at));
+  });
+  for (let i = 0; i < 200; i++) {
+    answers.push(randomAnswer(r));
+    const { status, body } = answers[i];
+    assert.deepEqual(await send(`${srv.url}/${i}`), [status, body], `answer ${i}`);
+  }
+});
 
 test('a head and body that arrive one byte at a time read whole', async () => {
   const srv = await startRawServer((socket) => trickle(socket, `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${LENGTH}\r\n\r\n${BODY}`));
