@@ -374,31 +374,33 @@ function nodeSend(method, url, headerLines, body, timeoutMs) {
       if (err) reject(err);
       else resolve(answer);
     };
+    const failed = (e) => finish(networkError(e, url));
     const timer = setTimeout(() => finish(timeoutError(timeoutMs)), timeoutMs);
     try {
       const slash = url.indexOf('/', url.indexOf('//') + 2);
       origin = originOf(slash < 0 ? url : url.slice(0, slash));
       const request = requestHead(method, pathOf(url, slash), origin.host, headerLines, body ?? undefined) + (body ?? '');
-      stopWaiting = withSocket(origin, (taken) => {
-        socket = taken;
-        const reader = new ResponseReader((status, text, idleMs) => finish(null, [status, text], idleMs));
-        const guarded = (read) => (arg) => {
-          try {
-            read(arg);
-          } catch (e) {
-            finish(networkError(e, url));
-          }
-        };
-        socket.exchange = {
-          data: guarded((chunk) => reader.data(chunk)),
-          end: guarded(() => reader.end()),
-          fail: (e) => finish(networkError(e, url)),
-        };
-        socket.write(request);
-      }, (e) => finish(networkError(e, url)));
+      stopWaiting = withSocket(
+        origin,
+        (taken) => {
+          socket = taken;
+          const reader = new ResponseReader((status, text, idleMs) => finish(null, [status, text], idleMs));
+          // A malformed answer throws out of the reader: that fails this request.
+          const guarded = (read) => (arg) => {
+            try {
+              read(arg);
+            } catch (e) {
+              failed(e);
+            }
+          };
+          socket.exchange = { data: guarded((chunk) => reader.data(chunk)), end: guarded(() => reader.end()), fail: failed };
+          socket.write(request);
+        },
+        failed
+      );
     } catch (e) {
       // An invalid URL or header value, thrown synchronously.
-      finish(networkError(e, url));
+      failed(e);
     }
   });
 }
