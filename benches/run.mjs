@@ -101,6 +101,7 @@ const median = (xs) => {
 // processes) trust through NODE_EXTRA_CA_CERTS and this process passes as `ca`.
 const TEST_CA = path.join(HERE, '..', 'js-tests', 'support', 'tls', 'cert.pem');
 const CHILD_ENV = opts.tls ? { ...process.env, NODE_EXTRA_CA_CERTS: TEST_CA } : process.env;
+const CA = opts.tls ? fs.readFileSync(TEST_CA) : undefined;
 
 function startServer(kind) {
   return new Promise((resolve, reject) => {
@@ -120,8 +121,7 @@ function startServer(kind) {
 async function serverStats(server) {
   const res = await new Promise((resolve, reject) => {
     import(opts.tls ? 'node:https' : 'node:http').then(({ default: scheme }) => {
-      const ca = opts.tls ? fs.readFileSync(TEST_CA) : undefined;
-      scheme.get(`${server.url}/__stats`, { agent: false, ca }, (r) => {
+      scheme.get(`${server.url}/__stats`, { agent: false, ca: CA }, (r) => {
         let t = '';
         r.on('data', (c) => (t += c));
         r.on('end', () => resolve(t));

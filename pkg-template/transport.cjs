@@ -42,8 +42,8 @@ function timeoutError(ms) {
   return err;
 }
 
-function codedError(code, message) {
-  const err = new Error(message);
+function codedError(code, message, Type = Error) {
+  const err = new Type(message);
   err.code = code;
   return err;
 }
@@ -61,13 +61,6 @@ function networkError(cause, url) {
   return err;
 }
 
-function invalidUrl(code, message) {
-  // Node's own ERR_INVALID_URL carries the whole input: never passed on.
-  const err = new TypeError(message);
-  err.code = code;
-  return err;
-}
-
 // The pool of one origin: idle sockets (the most recent first out) and the
 // requests waiting for a socket.
 function originOf(text) {
@@ -77,10 +70,11 @@ function originOf(text) {
   try {
     parsed = new URL(text);
   } catch {
-    throw invalidUrl('ERR_INVALID_URL', 'Invalid URL');
+    // Node's own ERR_INVALID_URL carries the whole input: never passed on.
+    throw codedError('ERR_INVALID_URL', 'Invalid URL', TypeError);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw invalidUrl('ERR_INVALID_PROTOCOL', `Unsupported protocol ${parsed.protocol}`);
+    throw codedError('ERR_INVALID_PROTOCOL', `Unsupported protocol ${parsed.protocol}`, TypeError);
   }
   if (!net) {
     net = require('node:net');
@@ -245,10 +239,7 @@ class ResponseReader {
 
   // The connection ended: the end of a close-delimited body, else too early.
   end() {
-    if (this.untilClose && !this.inHead) {
-      this.idleMs = 0;
-      return this.finish();
-    }
+    if (this.untilClose && !this.inHead) return this.finish();
     throw codedError('ECONNRESET', 'socket closed before the response was complete');
   }
 
