@@ -65,6 +65,21 @@ function markNonJson(key, value) {
   }
 }
 
+// `baseUrl` read once, by the WHATWG parser that the built-in transport and any
+// `fetch` connect with: the core checks the host found here, so it checks the
+// host the requests go to. `{ $type: 'URL' }` alone: not a URL at all.
+function urlParts(value) {
+  if (typeof value !== 'string' && !(value instanceof URL)) return value;
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    return { $type: 'URL' };
+  }
+  const { href, protocol, username, password, hostname, port, pathname } = url;
+  return { $type: 'URL', href, protocol, username, password, hostname, port, pathname };
+}
+
 // What went wrong, from anything thrown: a revoked Proxy or a throwing
 // `message` getter must not turn into a second, raw exception.
 function reasonOf(thrown) {
@@ -128,7 +143,7 @@ function createCore(kind, platform, options) {
     const store = options.tokenStore;
     // Class instances keep their methods on the prototype, where JSON never looks.
     const methods = store !== null && typeof store === 'object' ? { get: store.get, set: store.set, lock: store.lock } : undefined;
-    described = { ...options, tokenStore: methods || store };
+    described = { ...options, tokenStore: methods || store, baseUrl: urlParts(options.baseUrl) };
     const fetchImpl = options.fetch;
     hooks = {
       send: fetchImpl === undefined ? defaultSend() : typeof fetchImpl === 'function' ? fetchSend(fetchImpl) : undefined,

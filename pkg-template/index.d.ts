@@ -126,8 +126,11 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponseL
 /** Options every client takes. */
 export interface ClientOptionsBase {
   /**
-   * The platform's origin, without a trailing path: tests and proxies point it
-   * elsewhere. Must be https, except on loopback (and with `openApiService`).
+   * The platform's origin, optionally with a path prefix (for gateways): tests
+   * and proxies point it elsewhere. Read with WHATWG URL rules, like the
+   * transport that connects. Must be https, except on a loopback host
+   * (`localhost`, `127.0.0.0/8`, `[::1]`) or with `openApiService`; user info
+   * (`name@`), a query or a fragment throw `INVALID_ARGUMENT`.
    */
   baseUrl?: string;
   /**

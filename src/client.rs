@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn open_api_service_sends_no_token() {
-        let client = wechat(json!({"openApiService": true, "baseUrl": "http://api.weixin.qq.com"}));
+        let client = wechat(json!({"openApiService": true, "baseUrl": crate::config::url_parts("http://api.weixin.qq.com/")}));
         let call = client.prepare(Api::UrllinkGenerate, "{}", NOW).unwrap();
         assert_eq!(client.request(&call, None).url, "http://api.weixin.qq.com/wxa/generate_urllink");
     }
@@ -285,7 +285,8 @@ mod tests {
 
     #[test]
     fn douyin_v1_puts_the_token_in_the_body() {
-        let client = Client::new(Api::DouyinClient, r#"{"appid":"tt1","secret":"s","baseUrl":"http://127.0.0.1:9"}"#).unwrap();
+        let options = json!({"appid": "tt1", "secret": "s", "baseUrl": crate::config::url_parts("http://127.0.0.1:9/")});
+        let client = Client::new(Api::DouyinClient, &options.to_json()).unwrap();
         let call = client.prepare(Api::DouyinUrlLinkGenerate, &json!({"expireTime": NOW + 3600}).to_json(), NOW).unwrap();
         let request = client.request(&call, Some("T1"));
         assert_eq!(request.url, "http://127.0.0.1:9/api/apps/url_link/generate");

@@ -104,31 +104,71 @@ fn non_empty<'a>(obj: &Object<'a>, key: Key) -> Result<Option<&'a str>, Failure>
     }
 }
 
-/// Loopback hosts may use plain http: emulators, local proxies, tests.
-fn is_loopback(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
-        Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
-        None => host.split(':').next().unwrap_or(""),
-    };
-    let ipv4: Vec<&str> = name.split('.').collect();
-    let is_127 = ipv4.len() == 4 && ipv4.first() == Some(&"127") && ipv4.iter().all(|p| p.parse::<u8>().is_ok());
-    name == "localhost" || name == "::1" || is_127
+/// Hosts that may use plain http: emulators, local proxies, tests. `hostname` is
+/// canonical (WHATWG): IPv4 in dotted decimal, IPv6 in brackets, names lower-cased.
+fn is_loopback(hostname: &str) -> bool {
+    let octet = |o: &str| o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u8>().is_ok();
+    let is_127 = hostname.strip_prefix("127.").is_some_and(|rest| {
+        let octets: Vec<&str> = rest.split('.').collect();
+        octets.len() == 3 && octets.iter().all(|o| octet(o))
+    });
+    hostname == "localhost" || hostname == "[::1]" || is_127
 }
 
-fn base_url(value: &str, allow_http: bool) -> Result<String, Failure> {
-    let field = BASE_URL.camel;
-    let (scheme, rest) = value.split_once("://").ok_or_else(|| Failure::invalid(field, "must be an absolute http(s) URL"))?;
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || value.contains(['?', '#']) || value.contains(|c: char| c.is_whitespace() || c.is_control()) {
-        return Err(Failure::invalid(field, format!("must be a URL like https://api.weixin.qq.com, got `{}`", clip(value))));
+/// A host the requests can go to as written: a name or IPv4 address, or a
+/// bracketed IPv6 one. WHATWG allows more (`!`, `$`, `*`, …); no API host needs it.
+fn is_plain_host(hostname: &str) -> bool {
+    let name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_');
+    let ipv6 = |b: u8| b.is_ascii_hexdigit() || matches!(b, b':' | b'.');
+    match hostname.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(inner) => !inner.is_empty() && inner.bytes().all(ipv6),
+        None => !hostname.is_empty() && hostname.bytes().all(name),
     }
-    match scheme {
-        "https" => {}
-        "http" if allow_http || is_loopback(host) => {}
-        "http" => return Err(Failure::invalid(field, "must use https (plain http is allowed only on loopback or with openApiService)")),
-        _ => return Err(Failure::invalid(field, format!("must be an http(s) URL, got scheme `{}`", clip(scheme)))),
+}
+
+/// `baseUrl`, read from the parts `new URL()` found in it on the JavaScript side
+/// (`{"$type":"URL", protocol, username, password, hostname, port, pathname, href}`;
+/// `{"$type":"URL"}` alone when it refused the text). The transport and any
+/// `fetch` parse URLs with that same WHATWG parser, so the host checked here is
+/// the host they connect to. The result is rebuilt from the checked parts, and
+/// the caller's text is never quoted: it may carry a password.
+fn base_url(value: &Value, allow_http: bool) -> Result<String, Failure> {
+    let invalid = |reason: &str| Failure::invalid(BASE_URL.camel, reason);
+    let parts = match value {
+        Value::Object(map) if map.get("$type").and_then(Value::as_str) == Some("URL") => map,
+        other => return Err(Failure::invalid(BASE_URL.camel, format!("must be a string, got {}", describe(other)))),
+    };
+    let part = |name: &str| parts.get(name).and_then(Value::as_str);
+    let (Some(protocol), Some(username), Some(password), Some(hostname), Some(port), Some(pathname), Some(href)) =
+        (part("protocol"), part("username"), part("password"), part("hostname"), part("port"), part("pathname"), part("href"))
+    else {
+        return Err(invalid("must be an absolute URL like https://api.weixin.qq.com"));
+    };
+    if !username.is_empty() || !password.is_empty() {
+        return Err(invalid("must not hold user info (`name@` before the host): requests would go to the host after the `@`"));
     }
-    Ok(value.trim_end_matches('/').to_owned())
+    // In a canonical href, `?` and `#` only ever start the query and the fragment.
+    if href.contains(['?', '#']) {
+        return Err(invalid("must not have a query or a fragment: request paths are appended to it"));
+    }
+    let port_ok = port.bytes().all(|b| b.is_ascii_digit());
+    let path_ok = pathname.starts_with('/') && !pathname.contains(['?', '#', '\\']) && !pathname.contains(char::is_whitespace);
+    if !is_plain_host(hostname) || !port_ok || !path_ok {
+        return Err(invalid("must be a URL like https://api.weixin.qq.com, with a plain host name or IP address"));
+    }
+    match protocol {
+        "https:" => {}
+        "http:" if allow_http || is_loopback(hostname) => {}
+        "http:" => return Err(invalid("must use https (plain http is allowed only on loopback or with openApiService)")),
+        other => {
+            return Err(Failure::invalid(
+                BASE_URL.camel,
+                format!("must be an http(s) URL, got scheme `{}`", clip(other.trim_end_matches(':'))),
+            ))
+        }
+    }
+    let port = if port.is_empty() { String::new() } else { format!(":{port}") };
+    Ok(format!("{protocol}//{hostname}{port}{}", pathname.trim_end_matches('/')))
 }
 
 fn auth(obj: &Object, flavor: Flavor, appid: Option<&str>) -> Result<Auth, Failure> {
@@ -191,7 +231,10 @@ impl Config {
             Flavor::Douyin(Generation::V1) => douyin::V1_BASE_URL,
             Flavor::Douyin(Generation::V2) => douyin::V2_BASE_URL,
         };
-        let base_url = base_url(obj.string(BASE_URL)?.unwrap_or(default_base), auth == Auth::OpenApiService)?;
+        let base_url = match obj.raw(BASE_URL) {
+            Some(given) => base_url(given, auth == Auth::OpenApiService)?,
+            None => default_base.to_owned(),
+        };
         let custom_fetch = match obj.raw(FETCH) {
             None => false,
             Some(v) if is_function(Some(v)) => true,
@@ -236,6 +279,23 @@ impl Config {
     }
 }
 
+/// `baseUrl` as `index.cjs` hands it over, for host tests: the parts of `href`,
+/// which must already be in the canonical form `new URL()` gives (no parsing here).
+#[cfg(test)]
+pub fn url_parts(href: &str) -> serde_json::Value {
+    let (protocol, rest) = href.split_once("//").unwrap_or((href, ""));
+    let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    let (userinfo, host) = authority.rsplit_once('@').unwrap_or(("", authority));
+    let (username, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    let (hostname, port) = match host.rfind(':') {
+        Some(colon) if !host[colon..].contains(']') => (&host[..colon], &host[colon + 1..]),
+        _ => (host, ""),
+    };
+    let pathname = path.split(['?', '#']).next().filter(|p| !p.is_empty()).unwrap_or("/");
+    serde_json::json!({"$type": "URL", "href": href, "protocol": protocol, "username": username, "password": password,
+        "hostname": hostname, "port": port, "pathname": pathname})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,7 +305,7 @@ mod tests {
         Config::read(Api::WechatClient, &options.to_json())
     }
 
-    fn field_of(result: Result<Config, Error>) -> String {
+    fn field_of<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
         crate::error::invalid_field(result.map_err(|error| error.failure))
     }
 
@@ -265,7 +325,7 @@ mod tests {
         assert_eq!(wechat(json!({"accessToken": "t"})).unwrap().auth, Auth::Given(Source::Fixed("t".into())));
         assert_eq!(wechat(json!({"accessToken": f})).unwrap().auth, Auth::Given(Source::Function));
         assert_eq!(wechat(json!({"cloudbaseAccessToken": "c"})).unwrap().auth, Auth::Cloudbase(Source::Fixed("c".into())));
-        let open = wechat(json!({"openApiService": true, "baseUrl": "http://api.weixin.qq.com"})).unwrap();
+        let open = wechat(json!({"openApiService": true, "baseUrl": url_parts("http://api.weixin.qq.com/")})).unwrap();
         assert_eq!(open.auth, Auth::OpenApiService);
         assert_eq!(open.base_url, "http://api.weixin.qq.com");
     }
@@ -277,8 +337,8 @@ mod tests {
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "accessToken": "t"}))), "options");
         assert_eq!(field_of(wechat(json!({"secret": "s"}))), "appid");
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": 5}))), "secret");
-        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": "http://api.weixin.qq.com"}))), "baseUrl");
-        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": "ftp://x"}))), "baseUrl");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": url_parts("http://api.weixin.qq.com/")}))), "baseUrl");
+        assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": url_parts("ftp://x/")}))), "baseUrl");
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "fetch": "yes"}))), "fetch");
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "timeoutMs": 0}))), "timeoutMs");
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "timeoutMs": -5}))), "timeoutMs");
@@ -292,13 +352,44 @@ mod tests {
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secert": "s"}))), "secert");
     }
 
+    fn base_of(href: &str) -> Result<String, Error> {
+        wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": url_parts(href)})).map(|config| config.base_url)
+    }
+
     #[test]
     fn loopback_may_use_http() {
-        for url in ["http://127.0.0.1:8080", "http://localhost:1/", "http://[::1]:9000"] {
-            let config = wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": url})).unwrap();
-            assert!(!config.base_url.ends_with('/'));
+        assert_eq!(base_of("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(base_of("http://localhost:1/").unwrap(), "http://localhost:1");
+        assert_eq!(base_of("http://[::1]:9000/").unwrap(), "http://[::1]:9000");
+        assert_eq!(base_of("http://127.255.0.9/gateway/wx/").unwrap(), "http://127.255.0.9/gateway/wx");
+        for href in
+            ["http://127.0.0.1.evil.com/", "http://localhost./", "http://[::ffff:7f00:1]/", "http://128.0.0.1/", "http://127.0.0.1111/"]
+        {
+            assert_eq!(field_of(base_of(href)), "baseUrl", "{href}");
         }
-        assert!(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": "http://127.0.0.1.evil.com"})).is_err());
+    }
+
+    #[test]
+    fn base_url_is_only_a_host_and_a_path() {
+        assert_eq!(base_of("https://api.weixin.qq.com/").unwrap(), "https://api.weixin.qq.com");
+        for href in [
+            "http://localhost:80@example.com/",
+            "https://user:pw@api.weixin.qq.com/",
+            "https://api.weixin.qq.com/?x=1",
+            "https://api.weixin.qq.com/?",
+            "https://api.weixin.qq.com/#top",
+            "https://a*b.example/",
+            "https://[::1/",
+            "https://example.com:8x/",
+        ] {
+            let error = base_of(href).unwrap_err();
+            assert!(error.fields(str::to_owned).to_json().contains(r#""field":"baseUrl""#), "{href}");
+            assert!(!error.message(str::to_owned).contains("pw"), "{href}: the message must not quote the URL");
+        }
+        // What `new URL()` refused, and anything that did not come through it.
+        for given in [serde_json::json!({"$type": "URL"}), serde_json::json!("https://api.weixin.qq.com"), serde_json::json!(5)] {
+            assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": given}))), "baseUrl");
+        }
     }
 
     #[test]

@@ -71,6 +71,13 @@ fn key() -> impl Strategy<Value = String> {
             "secret",
             "accessToken",
             "baseUrl",
+            "href",
+            "protocol",
+            "username",
+            "password",
+            "hostname",
+            "port",
+            "pathname",
             "timeoutMs",
             "retries",
             "tokenStore",
@@ -84,7 +91,7 @@ fn key() -> impl Strategy<Value = String> {
 
 fn marker() -> impl Strategy<Value = Value> {
     prop_oneof![
-        prop::sample::select(vec!["function", "Symbol", "BigInt", "NaN", "Infinity", "-Infinity"]).prop_map(|t| json!({"$type": t})),
+        prop::sample::select(vec!["function", "Symbol", "BigInt", "NaN", "Infinity", "-Infinity", "URL"]).prop_map(|t| json!({"$type": t})),
         number().prop_map(|ms| json!({"$type": "Date", "ms": ms})),
     ]
 }
