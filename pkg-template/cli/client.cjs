@@ -1,0 +1,67 @@
+'use strict';
+// The client a command uses, from flags and the environment, and what its
+// results and errors mean to the command (the link, the exit code).
+
+const { WeChatClient, DouyinClient } = require('../index.cjs');
+const { EXIT, UsageError } = require('./arguments.cjs');
+
+/**
+ * `{ client, secrets }`: the client for `platform` from the flags, else the
+ * environment; `secrets` are the credential values, to be kept out of the output.
+ */
+function makeClient(platform, flags, env, { needSecret = true } = {}) {
+  const prefix = platform === 'wechat' ? 'WECHAT' : 'DOUYIN';
+  const appid = flags.appid || env[`${prefix}_APPID`] || undefined;
+  const secret = flags.secret || env[`${prefix}_SECRET`] || undefined;
+  const accessToken = flags.accessToken || env[`${prefix}_ACCESS_TOKEN`] || undefined;
+  const options = {};
+  if (appid) options.appid = appid;
+  if (accessToken) options.accessToken = accessToken;
+  else if (secret) options.secret = secret;
+  else if (!needSecret) options.accessToken = () => Promise.reject(new Error('no access token: set the secret'));
+  else {
+    throw new UsageError(
+      `${platform === 'wechat' ? 'WeChat' : 'Douyin'} credentials missing: set ${prefix}_APPID and ${prefix}_SECRET ` +
+        `(or --appid and --secret), or ${prefix}_ACCESS_TOKEN (--access-token)`
+    );
+  }
+  if (!appid && (platform === 'douyin' || !needSecret || !accessToken)) {
+    throw new UsageError(`${prefix}_APPID (or --appid) is missing`);
+  }
+  if (flags.baseUrl !== undefined) options.baseUrl = flags.baseUrl;
+  if (flags.timeoutMs !== undefined) options.timeoutMs = flags.timeoutMs;
+  if (flags.retries !== undefined) options.retries = flags.retries;
+  if (platform === 'wechat') {
+    if (flags.stableToken) options.stableToken = true;
+    if (flags.api !== undefined) throw new UsageError('--api is for douyin-link (v1 or v2)');
+  } else {
+    if (flags.stableToken) throw new UsageError('--stable-token is for WeChat');
+    if (flags.api !== undefined) {
+      if (flags.api !== 'v1' && flags.api !== 'v2') throw new UsageError('--api is v1 or v2');
+      if (flags.api === 'v2') options.api = 'v2';
+    }
+  }
+  const secrets = [secret, accessToken].filter((s) => typeof s === 'string' && s.length >= 4);
+  const Client = platform === 'wechat' ? WeChatClient : DouyinClient;
+  return { client: new Client(options), secrets };
+}
+
+/** The link in a generate result (a plain scheme is the string itself); '' when there is none. */
+function linkOf(command, result) {
+  if (command.linkKey === null) return typeof result === 'string' ? result : '';
+  return result && typeof result[command.linkKey] === 'string' ? result[command.linkKey] : '';
+}
+
+/** Whether the platform answered that the quota is used up (batch.cjs is loaded only when asked). */
+function isQuotaError(err) {
+  return require('../batch.cjs').QUOTA_ERRCODES.has(err.errcode);
+}
+
+function exitCodeFor(err) {
+  if (err && err.code === 'INVALID_ARGUMENT') return EXIT.USAGE;
+  if (err && isQuotaError(err)) return EXIT.QUOTA;
+  return EXIT.FAILED;
+}
+
+module.exports = { makeClient, linkOf, isQuotaError, exitCodeFor };
+
