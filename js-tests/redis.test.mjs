@@ -7,7 +7,12 @@
 // - many instances, one token: 4 Node processes (js-tests/support/redis-worker.mjs)
 //   x 50 concurrent calls on a cold store make exactly ONE token request;
 //   a token revoked under all 4 warm processes is replaced once in total;
-//   a lock holder SIGKILLed mid-refresh stalls the others one lock TTL at most.
+//   a lock holder SIGKILLed mid-refresh stalls the others one lock TTL at most;
+// - a lock whose SET lands after the caller stopped waiting (Redis paused with
+//   SIGSTOP, then resumed) is released as soon as it lands, not left for its TTL;
+// - Redis Cluster: a real 3-master cluster (redis-cli --cluster create), with
+//   node-redis' createCluster() and ioredis' Cluster: the same adapter checks,
+//   and two WeChatClients over separate cluster clients share one token.
 //
 // redis-server is found on PATH or installed from the Debian package, started
 // on 127.0.0.1 on a free port with no persistence, and stopped at the end
@@ -21,7 +26,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { startRedis, redisClientLibraries, rawCommand } from './support/redis-server.mjs';
+import { startRedis, startRedisCluster, redisClientLibraries, rawCommand } from './support/redis-server.mjs';
 import { withEmulator, wechatClient, requestsTo, sleep } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -40,12 +45,33 @@ let counter = 0;
 const uniqueKey = (label) => `test:${label}:${process.pid}:${Date.now()}:${counter++}`;
 const HOUR = 3600 * 1000;
 
-/** A raw command through either client library. */
+/** A raw command through either client library (node-redis' cluster client takes the key first). */
 function raw(client, args) {
-  return typeof client.call === 'function' ? client.call(...args) : client.sendCommand(args);
+  if (typeof client.call === 'function') return client.call(...args);
+  if ('masters' in client) return client.sendCommand(args[1], false, args);
+  return client.sendCommand(args);
 }
 
-async function openClient(libs, lib, url, extra = {}) {
+/**
+ * A connected client: lib 'ioredis' or 'redis' (node-redis) on `target` (a
+ * redis:// URL), or 'ioredis-cluster' / 'redis-cluster' on `target` (what
+ * startRedisCluster() resolved to).
+ */
+async function openClient(libs, lib, target, extra = {}) {
+  if (lib === 'ioredis-cluster') {
+    const nodes = target.nodes.map(({ host, port }) => ({ host, port }));
+    const client = new libs.Redis.Cluster(nodes, { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 1 }, ...extra });
+    client.on('error', () => {});
+    await client.connect();
+    return { client, close: () => client.quit() };
+  }
+  if (lib === 'redis-cluster') {
+    const client = libs.createCluster({ rootNodes: target.urls.map((url) => ({ url })), ...extra });
+    client.on('error', () => {});
+    await client.connect();
+    return { client, close: () => client.quit() };
+  }
+  const url = target;
   if (lib === 'ioredis') {
     const client = new libs.Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, ...extra });
     await client.connect();
@@ -159,8 +185,8 @@ function assertAllOk(results, perWorker) {
 
 // ---------------------------------------------------------------- the adapter alone
 
-async function adapterSuite(t, libs, lib, redisUrl) {
-  const { client, close } = await openClient(libs, lib, redisUrl);
+async function adapterSuite(t, libs, lib, target) {
+  const { client, close } = await openClient(libs, lib, target);
   try {
     const store = redisTokenStore(client);
     await t.test(`${lib}: get is null on a miss and on anything that is not a JSON object`, async () => {
@@ -260,21 +286,148 @@ async function adapterSuite(t, libs, lib, redisUrl) {
   }
 }
 
+// ---------------------------------------------------------------- a lock that lands late
+
+/** Polls (bounded) until the key is gone; resolves to whether it went within `ms`. */
+async function goneWithin(port, key, ms) {
+  const deadline = Date.now() + ms;
+  do {
+    if ((await rawCommand(port, `EXISTS ${key}`)) === ':0') return true;
+    await sleep(20);
+  } while (Date.now() < deadline);
+  return false;
+}
+
+async function lateLockSuite(t, libs, lib, server) {
+  const { client, close } = await openClient(libs, lib, server.url);
+  const store = redisTokenStore(client);
+  // The lock TTLs below are far longer than this: a lock still there after it
+  // was left behind, not released.
+  const PROMPTLY_MS = 3000;
+  /** After resume(): a command sent behind the lock's SET on the same connection has been answered, so the SET ran. */
+  const drained = async () => assert.equal(String(await raw(client, ['PING'])), 'PONG');
+  try {
+    await t.test(`${lib}: a WeChatClient whose lock() timed out while Redis was stalled leaves no lock behind once Redis is back`, async () => {
+      await rawCommand(server.port, 'FLUSHALL');
+      await withEmulator(async (emu) => {
+        const lockKey = `miniprogram-links:wechat:${emu.credentials.wechat.appid}:access_token:lock`;
+        // Passes every call through to the adapter; Redis stops right after the
+        // first get has answered, so the core's lock() is sent to a stalled Redis.
+        let paused = false;
+        const locks = [];
+        const stalling = {
+          async get(key) {
+            const value = await store.get(key);
+            if (!paused) {
+              paused = true;
+              await server.pause();
+            }
+            return value;
+          },
+          set: (key, value) => store.set(key, value),
+          lock: (...args) => {
+            locks.push(args);
+            return store.lock(...args);
+          },
+        };
+        // Lock TTL: 1500 x 3 + 2000 = 6500 ms, longer than PROMPTLY_MS.
+        const wx = wechatClient(emu, { tokenStore: stalling, timeoutMs: 1500, retries: 2 });
+        try {
+          await assert.rejects(wx.urllink.generate({ path: 'pages/a' }), (err) => err.name === 'LinkError');
+        } finally {
+          server.resume();
+        }
+        assert.equal(locks.length, 1, 'the core asked for the lock once, while Redis was stalled');
+        assert.ok(locks[0][1] > PROMPTLY_MS, `lock TTL ${locks[0][1]} ms`);
+        assert.equal(requestsTo(emu, TOKEN).length, 0, 'no token was fetched');
+        await drained();
+        assert.ok(await goneWithin(server.port, lockKey, PROMPTLY_MS), 'the lock was released when its SET landed, not left for its TTL');
+        // The next call takes the lock and fetches at once.
+        const { urlLink } = await wx.urllink.generate({ path: 'pages/a' });
+        assert.equal(typeof urlLink, 'string');
+        assert.equal(requestsTo(emu, TOKEN).length, 1);
+      });
+    });
+  } finally {
+    server.resume();
+    await close();
+  }
+}
+
+// ---------------------------------------------------------------- Redis Cluster
+
+async function clusterSuite(t, libs, cluster) {
+  for (const lib of ['redis-cluster', 'ioredis-cluster']) {
+    await adapterSuite(t, libs, lib, cluster);
+  }
+
+  await t.test('Redis Cluster: WeChatClients over separate cluster clients (node-redis and ioredis) share one token; lock works', async () => {
+    const a = await openClient(libs, 'redis-cluster', cluster);
+    const b = await openClient(libs, 'redis-cluster', cluster);
+    const c = await openClient(libs, 'ioredis-cluster', cluster);
+    try {
+      await withEmulator(async (emu) => {
+        const key = `miniprogram-links:wechat:${emu.credentials.wechat.appid}:access_token`;
+        await raw(a.client, ['DEL', key]);
+        await raw(a.client, ['DEL', `${key}:lock`]);
+        const first = wechatClient(emu, { tokenStore: redisTokenStore(a.client), retries: 0 });
+        const results = await Promise.all(Array.from({ length: 10 }, () => first.urllink.generate({ path: 'pages/a' })));
+        assert.ok(results.every((r) => typeof r.urlLink === 'string'));
+        assert.equal(requestsTo(emu, TOKEN).length, 1, 'one token request');
+        const [issued] = emu.issuedTokens;
+        // Stored in the cluster (read back over another connection), the lock released.
+        assert.equal(JSON.parse(await raw(b.client, ['GET', key])).accessToken, issued);
+        assert.equal(Number(await raw(c.client, ['EXISTS', `${key}:lock`])), 0);
+
+        // Two more clients, each with its own cluster connection, adopt it.
+        const second = wechatClient(emu, { tokenStore: redisTokenStore(b.client), retries: 0 });
+        const third = wechatClient(emu, { tokenStore: redisTokenStore(c.client), retries: 0 });
+        const more = await Promise.all([
+          ...Array.from({ length: 5 }, () => second.urllink.generate({ path: 'pages/b' })),
+          ...Array.from({ length: 5 }, () => third.urllink.generate({ path: 'pages/c' })),
+        ]);
+        assert.ok(more.every((r) => typeof r.urlLink === 'string'));
+        assert.equal(requestsTo(emu, TOKEN).length, 1, 'no new token request: the stored token was adopted');
+        const links = requestsTo(emu, '/wxa/generate_urllink');
+        assert.equal(links.length, 20);
+        assert.ok(links.every((r) => r.query.access_token === issued));
+
+        // The lock, across the two libraries' cluster clients.
+        const viaRedis = redisTokenStore(b.client);
+        const viaIoredis = redisTokenStore(c.client);
+        const release = await viaRedis.lock(key, 10_000);
+        assert.equal(typeof release, 'function');
+        assert.equal(await viaIoredis.lock(key, 10_000), null, 'busy while held');
+        assert.equal(await release(), true);
+        const again = await viaIoredis.lock(key, 10_000);
+        assert.equal(typeof again, 'function', 'free after release');
+        assert.equal(await viaRedis.lock(key, 10_000), null);
+        assert.equal(await again(), true);
+      });
+    } finally {
+      await a.close();
+      await b.close();
+      await c.close();
+    }
+  });
+}
+
 // ---------------------------------------------------------------- the file
 
 test('redisTokenStore with a real redis-server, ioredis and node-redis', { timeout: 240_000 }, async (t) => {
   if (!redisTokenStore) {
     assert.fail("require('miniprogram-links/redis') failed: the package must export ./redis");
   }
+  // The libraries first: if loading them throws, no server is left running
+  // (a live child process would keep this file from ever exiting).
+  const libs = redisClientLibraries();
+  if (libs.skip) {
+    t.skip(libs.skip);
+    return;
+  }
   const server = await startRedis();
   if (server.skip) {
     t.skip(server.skip);
-    return;
-  }
-  const libs = redisClientLibraries();
-  if (libs.skip) {
-    await server.stop();
-    t.skip(libs.skip);
     return;
   }
   try {
@@ -284,6 +437,34 @@ test('redisTokenStore with a real redis-server, ioredis and node-redis', { timeo
       assert.throws(() => redisTokenStore({ get() {}, set() {} }), TypeError);
       assert.throws(() => redisTokenStore({ sendCommand: async () => null }, { prefix: 5 }), TypeError);
       assert.throws(() => redisTokenStore({ sendCommand: async () => null }, 'x'), TypeError);
+    });
+
+    await t.test("a node-redis cluster client gets (key, isReadonly, args); a single-node client gets (args)", async () => {
+      const single = [];
+      const clustered = [];
+      const clusterLike = {
+        masters: [],
+        slots: [],
+        async sendCommand(firstKey, isReadonly, args) {
+          clustered.push([firstKey, isReadonly, args]);
+          return args[0] === 'SET' ? 'OK' : null;
+        },
+      };
+      await redisTokenStore({ async sendCommand(args) { single.push(args); return null; } }).get('k');
+      assert.deepEqual(single, [['GET', 'k']]);
+      const store = redisTokenStore(clusterLike, { prefix: 'p:' });
+      assert.equal(await store.get('k'), null);
+      const release = await store.lock('k', 1000);
+      await release();
+      assert.deepEqual(
+        clustered.map(([firstKey, isReadonly, args]) => [firstKey, isReadonly, args[0]]),
+        [['p:k', false, 'GET'], ['p:k:lock', false, 'SET'], ['p:k:lock', false, 'EVAL']],
+      );
+      // node-redis before 4.6: getMasters() instead of the getters.
+      const old = [];
+      const oldCluster = { getMasters: () => [], async sendCommand(firstKey, isReadonly, args) { old.push(firstKey); return null; } };
+      await redisTokenStore(oldCluster).get('k');
+      assert.deepEqual(old, ['k']);
     });
 
     await t.test('a Redis error reaches the client as a failed token fetch, without the command arguments', async () => {
@@ -348,6 +529,21 @@ test('redisTokenStore with a real redis-server, ioredis and node-redis', { timeo
         await b.close();
       }
     });
+
+    for (const lib of ['ioredis', 'redis']) {
+      await lateLockSuite(t, libs, lib, server);
+    }
+
+    const cluster = await startRedisCluster();
+    if (cluster.skip) {
+      await t.test('Redis Cluster', { skip: cluster.skip }, () => {});
+    } else {
+      try {
+        await clusterSuite(t, libs, cluster);
+      } finally {
+        await cluster.stop();
+      }
+    }
 
     await t.test('4 processes x 50 concurrent calls on a cold store: exactly one token request', async () => {
       await rawCommand(server.port, 'FLUSHALL');

@@ -246,29 +246,43 @@ function fields(step, count) {
 
 // Calls a caller's function and waits at most `ms` for it to settle: one that
 // never does must not hold the call, nor every call sharing its token, forever.
-// Resolves to [RESOLVED, value], [THREW, thrown] or [SILENT].
-function settle(fn, self, args, ms) {
+// `onLate` gets what it resolves to after that. Resolves to [RESOLVED, value],
+// [THREW, thrown] or [SILENT].
+function settle(fn, self, args, ms, onLate) {
   let timer;
   const late = new Promise((resolve) => {
     timer = setTimeout(resolve, ms, LATE);
   });
-  let answer;
+  let called;
   try {
-    answer = Promise.race([Reflect.apply(fn, self, args), late]);
+    called = Reflect.apply(fn, self, args);
   } catch (thrown) {
     clearTimeout(timer);
     return Promise.resolve([THREW, thrown]);
   }
-  return answer.then(
+  return Promise.race([called, late]).then(
     (value) => {
       clearTimeout(timer);
-      return value === LATE ? [SILENT] : [RESOLVED, value];
+      if (value !== LATE) return [RESOLVED, value];
+      if (onLate) Promise.resolve(called).then(onLate, () => {});
+      return [SILENT];
     },
     (thrown) => {
       clearTimeout(timer);
       return [THREW, thrown];
     }
   );
+}
+
+// A lock taken after the call stopped waiting for it: nobody else will release
+// it, and until its TTL it would bar every instance from fetching a token.
+function releaseNow(release) {
+  if (typeof release !== 'function') return;
+  try {
+    Promise.resolve(release()).catch(() => {});
+  } catch {
+    // Its TTL ends it.
+  }
 }
 
 // What a hook step calls, as [function, this, arguments]: the caller's token
@@ -347,7 +361,7 @@ async function drive(client, platform, api, start) {
         case RELEASE: {
           const [id, timeoutMs, ...rest] = fields(step, letter === SET ? 4 : letter === LOCK ? 2 : 1);
           const [fn, self, args] = hookCall(letter, client.hooks, () => core().storeKey, rest, release);
-          const [outcome, value] = await settle(fn, self, args, Number(timeoutMs));
+          const [outcome, value] = await settle(fn, self, args, Number(timeoutMs), letter === LOCK ? releaseNow : undefined);
           if (letter === LOCK) release = value;
           step = core().settled(Number(id), outcome, value);
           break;

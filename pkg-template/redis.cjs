@@ -9,6 +9,11 @@
 //
 // Every instance sharing the store shares one token: the instance that needs a
 // new one takes `lock`, fetches, `set`s and releases; the others adopt it.
+//
+// Redis Cluster: every command touches one key (the token key, or the lock key
+// `<key>:lock`), and each script declares the one key it touches, so the two
+// keys may live in different slots. ioredis' `Cluster` routes by that key by
+// itself; node-redis' `createCluster()` client is handed it explicitly.
 
 const crypto = require('crypto');
 
@@ -47,16 +52,35 @@ function isClient(client) {
 }
 
 /**
+ * Whether `client` is a node-redis (v4+) cluster client (`createCluster()`),
+ * whose `sendCommand` is `(firstKey, isReadonly, args)` rather than `(args)`.
+ * node-redis 4.6+ has the `masters`/`slots` getters; 4.0-4.5 had `getMasters()`
+ * and `getSlotMaster()` instead (deprecated since). The single-node client has
+ * none of them.
+ */
+function isNodeRedisCluster(client) {
+  return typeof client.getSlotMaster === 'function' || typeof client.getMasters === 'function' || ('masters' in client && 'slots' in client);
+}
+
+/**
  * One function that sends a raw command (`['SET', key, value, …]`, all strings)
- * through whichever client was given, and resolves to Redis's reply.
+ * about one `key` through whichever client was given, and resolves to Redis's
+ * reply.
  */
 function commandFor(client) {
   if (!isClient(client)) {
     throw new TypeError('redisTokenStore: expected an ioredis or node-redis (v4+) client');
   }
-  // ioredis: `call(name, ...args)` (its `sendCommand` takes a Command object, so test `call` first).
+  // ioredis (`Redis` and `Cluster`): `call(name, ...args)` (its `sendCommand`
+  // takes a Command object, so test `call` first). A Cluster finds the key in
+  // the arguments itself (for EVAL, after numkeys).
   if (typeof client.call === 'function' && (typeof client.defineCommand === 'function' || typeof client.sendCommand !== 'function')) {
     return (args) => client.call(...args);
+  }
+  // node-redis v4+ cluster: the key picks the node (its slot's master: the
+  // token and the lock are read and written on masters only).
+  if (typeof client.sendCommand === 'function' && isNodeRedisCluster(client)) {
+    return (args, key) => client.sendCommand(key, false, args);
   }
   // node-redis v4+: `sendCommand(['GET', key])`. With `legacyMode: true` the
   // promise API is under `client.v4` (a getter that throws outside legacy mode).
@@ -99,9 +123,10 @@ function redisTokenStore(client, options) {
 
   // The client's own error may carry the command's arguments (the token) in
   // extra fields: pass on its message only.
-  const command = async (args) => {
+  // `key`: the one key the command touches (node-redis' cluster routes by it).
+  const command = async (args, key) => {
     try {
-      return await send(args);
+      return await send(args, key);
     } catch (err) {
       const message = err && typeof err.message === 'string' ? err.message : String(err);
       throw new Error(`redis ${args[0]}: ${message}`);
@@ -116,7 +141,8 @@ function redisTokenStore(client, options) {
   return Object.freeze({
     /** The stored token, or null (nothing stored, or not JSON). */
     async get(key) {
-      const raw = text(await command(['GET', keyOf(key)]));
+      const k = keyOf(key);
+      const raw = text(await command(['GET', k], k));
       if (raw === null) return null;
       try {
         const value = JSON.parse(raw);
@@ -138,24 +164,26 @@ function redisTokenStore(client, options) {
         throw new TypeError('redisTokenStore: value.expiresAt must be a finite number (ms since the epoch)');
       }
       const px = Math.max(MIN_PX_MS, Math.ceil(expiresAt - Date.now()));
-      const written = await command(['EVAL', SET_IF_NEWER, '1', k, JSON.stringify(value), String(expiresAt), String(px)]);
+      const written = await command(['EVAL', SET_IF_NEWER, '1', k, JSON.stringify(value), String(expiresAt), String(px)], k);
       return Number(written) === 1;
     },
 
     /**
      * Takes the refresh lock for `key` for `ttlMs`: resolves to a release
-     * function, or to null while another instance holds it.
+     * function, or to null while another instance holds it. (A lock that lands
+     * after the client stopped waiting, say once a stalled Redis comes back,
+     * is released by the client at once: see index.cjs `settle`.)
      */
     async lock(key, ttlMs) {
       const lockKey = `${keyOf(key)}:lock`;
       const px = Math.max(1, Math.ceil(Number(ttlMs) || 0));
       const id = crypto.randomBytes(16).toString('hex');
-      const reply = text(await command(['SET', lockKey, id, 'NX', 'PX', String(px)]));
+      const reply = text(await command(['SET', lockKey, id, 'NX', 'PX', String(px)], lockKey));
       if (reply !== 'OK') return null;
       let released = null;
       return function release() {
         if (released === null) {
-          released = command(['EVAL', RELEASE_IF_OURS, '1', lockKey, id]).then((n) => Number(n) === 1);
+          released = command(['EVAL', RELEASE_IF_OURS, '1', lockKey, id], lockKey).then((n) => Number(n) === 1);
         }
         return released;
       };

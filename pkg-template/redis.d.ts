@@ -1,6 +1,7 @@
 // `miniprogram-links/redis`: a ready `tokenStore` over a Redis client you
-// already have (ioredis, or node-redis v4+). Neither library is a dependency
-// of this package: the adapter sends raw commands through your client.
+// already have (ioredis, or node-redis v4+; single node or Redis Cluster).
+// Neither library is a dependency of this package: the adapter sends raw
+// commands through your client.
 import type { StoredToken } from './index';
 
 /** An ioredis `Redis` or `Cluster` (anything with `call(command, ...args)`). */
@@ -18,7 +19,18 @@ export interface NodeRedisLegacyLike {
   v4: NodeRedisLike;
 }
 
-export type RedisClientLike = IoRedisLike | NodeRedisLike | NodeRedisLegacyLike;
+/**
+ * A node-redis v4+ cluster client (`createCluster()`): its `sendCommand` takes
+ * the key that picks the node first. Told apart from a single-node client by
+ * `masters` and `slots` (node-redis 4.6+) or `getMasters()` (4.0 to 4.5).
+ */
+export interface NodeRedisClusterLike {
+  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  readonly masters: unknown;
+  readonly slots: unknown;
+}
+
+export type RedisClientLike = IoRedisLike | NodeRedisLike | NodeRedisLegacyLike | NodeRedisClusterLike;
 
 export interface RedisTokenStoreOptions {
   /** Goes before every key. Default: none (keys already read `miniprogram-links:<platform>:<appid>:access_token`). */
@@ -41,7 +53,9 @@ export interface RedisTokenStore {
   set(key: string, value: StoredToken): Promise<boolean>;
   /**
    * `SET key:lock <random id> NX PX ttlMs`: a release function when taken,
-   * `null` while another instance holds the lock.
+   * `null` while another instance holds the lock. (A client that stopped
+   * waiting for it releases a lock that lands late at once, rather than let it
+   * bar every instance for `ttlMs`.)
    */
   lock(key: string, ttlMs: number): Promise<ReleaseLock | null>;
 }
