@@ -18,30 +18,32 @@
 //   - stopping: on a quota error, a non-retryable token failure, an AbortSignal or
 //     the consumer leaving the loop, no new row is started.
 
-/** The errcodes that mean "no more links today": the run stops, nothing is retried. */
-const QUOTA_ERRCODES = new Set([
-  45009, // WeChat: daily limit reached (schemes, short links)
-  44993, // WeChat: daily URL Link limit reached
-  85400, // WeChat: the 100,000 permanent links are used up
-  12021, // Douyin: daily URL Link quota used up
-  28003017, // Douyin (open.douyin.com, api: 'v2'): quota used up
-]);
-
-// Documented per-second limits, and the defaults (90% of them) the limiter uses.
-// Short Links have no documented per-second limit: they get the URL Scheme
-// default (90/s), the stricter of the two documented WeChat limits. A plain
-// scheme is built locally, sends nothing and is not limited.
+// The kinds, each the API of one generate method. The limiter's default rate is
+// 90% of the API's documented per-second limit in the core's endpoint table;
+// Short Links have none documented and get the strictest WeChat one (URL
+// Scheme's). A plain scheme is built locally, sends nothing and is not limited.
 const KINDS = {
   wechat: {
-    urlscheme: { api: 'urlscheme.generate', rate: 90, group: 'urlscheme' },
-    urllink: { api: 'urllink.generate', rate: 180, group: 'urllink' },
-    shortlink: { api: 'shortlink.generate', rate: 90, group: 'shortlink' },
-    plainScheme: { api: 'plainScheme', rate: Infinity, group: null },
+    urlscheme: { api: 'urlscheme.generate', group: 'urlscheme' },
+    urllink: { api: 'urllink.generate', group: 'urllink' },
+    shortlink: { api: 'shortlink.generate', group: 'shortlink' },
+    plainScheme: { api: 'plainScheme', group: null },
   },
   douyin: {
-    'douyin.urlLink': { api: 'douyin.urlLink.generate', rate: 90, group: 'douyin' },
+    'douyin.urlLink': { api: 'douyin.urlLink.generate', group: 'douyin' },
   },
 };
+const SHARE_OF_LIMIT = 0.9;
+const ENDPOINTS = JSON.parse(require('./miniprogram_links.js').endpoints());
+
+/** The default starts per second for `api` (a kind's, or the one `apis` renamed it to). */
+function defaultRate(platform, api) {
+  const endpoint = ENDPOINTS[api];
+  if (endpoint === undefined) return Infinity;
+  const documented = Object.values(ENDPOINTS).filter((e) => e.platform === platform && e.perSecond !== undefined);
+  const perSecond = endpoint.perSecond !== undefined ? endpoint.perSecond : Math.min(...documented.map((e) => e.perSecond));
+  return Math.floor(perSecond * SHARE_OF_LIMIT);
+}
 // Accepted spellings of the Douyin kind.
 const ALIASES = { douyin: { urlLink: 'douyin.urlLink', 'douyin.urllink': 'douyin.urlLink' } };
 
@@ -101,7 +103,7 @@ function bindGenerateMany(platform, methods, LinkError, apis = {}) {
   const kinds = KINDS[platform];
 
   function invalid(field, message) {
-    return new LinkError({ code: 'INVALID_ARGUMENT', platform, api: 'generateMany', retryable: false, field, message: `${field}: ${message}` });
+    return new LinkError({ code: 'INVALID_ARGUMENT', platform, api: 'generateMany', retryable: false, class: 'invalid', field, message: `${field}: ${message}` });
   }
 
   function readOptions(options) {
@@ -115,9 +117,10 @@ function bindGenerateMany(platform, methods, LinkError, apis = {}) {
       throw invalid('options.kind', `must be one of ${Object.keys(kinds).map((k) => `'${k}'`).join(', ')}, got ${typeof given === 'string' ? `'${given}'` : describe(given)}`);
     }
     let kind = kinds[name];
+    if (apis[name]) kind = Object.assign({}, kind, { api: apis[name] });
     const concurrency = options.concurrency === undefined ? DEFAULT_CONCURRENCY : options.concurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw invalid('options.concurrency', 'must be a whole number, at least 1');
-    const rate = options.ratePerSecond === undefined ? kind.rate : options.ratePerSecond;
+    const rate = options.ratePerSecond === undefined ? defaultRate(platform, kind.api) : options.ratePerSecond;
     if (typeof rate !== 'number' || Number.isNaN(rate) || rate <= 0) throw invalid('options.ratePerSecond', 'must be a number above 0 (Infinity: no limit)');
     const onProgress = options.onProgress;
     if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('options.onProgress', 'must be a function');
@@ -131,7 +134,6 @@ function bindGenerateMany(platform, methods, LinkError, apis = {}) {
       if (!limiter) limiters.set(kind.group, (limiter = new StartLimiter()));
     }
     const fn = methods[name];
-    if (apis[name]) kind = Object.assign({}, kind, { api: apis[name] });
     return { kind, fn, concurrency, rate, onProgress, signal, limiter };
   }
 
@@ -258,15 +260,14 @@ function bindGenerateMany(platform, methods, LinkError, apis = {}) {
       } else {
         why = 'the run was aborted';
       }
-      const err = new LinkError({ code: 'NOT_DONE', platform, api: kind.api, retryable: false, message: `${kind.api}: not started: ${why}` });
+      const err = new LinkError({ code: 'NOT_DONE', platform, api: kind.api, retryable: false, class: reason, message: `${kind.api}: not started: ${why}` });
       err.reason = reason;
       return err;
     }
 
+    // The core's class: a used-up quota, or no usable token, ends the run.
     function classify(err) {
-      if (!err || typeof err !== 'object') return;
-      if (QUOTA_ERRCODES.has(err.errcode)) stop('quota', err);
-      else if (typeof err.api === 'string' && /getAccessToken$/.test(err.api) && err.retryable === false) stop('auth', err);
+      if (err && (err.class === 'quota' || err.class === 'auth')) stop(err.class, err);
     }
 
     function startRow(index, request) {
@@ -423,4 +424,4 @@ function bindGenerateMany(platform, methods, LinkError, apis = {}) {
   }
 }
 
-module.exports = { bindGenerateMany, QUOTA_ERRCODES, KINDS };
+module.exports = { bindGenerateMany, KINDS, defaultRate };

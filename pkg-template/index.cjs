@@ -35,6 +35,7 @@ class LinkError extends Error {
     this.platform = fields.platform;
     this.api = fields.api;
     this.retryable = fields.retryable === true;
+    this.class = fields.class;
     for (const name of OPTIONAL_FIELDS) {
       if (fields[name] !== undefined) this[name] = fields[name];
     }
@@ -92,7 +93,7 @@ function reasonOf(thrown) {
 }
 
 function invalid(platform, api, field, message) {
-  return new LinkError({ code: 'INVALID_ARGUMENT', platform, api, retryable: false, field, message: `${field}: ${message}` });
+  return new LinkError({ code: 'INVALID_ARGUMENT', platform, api, retryable: false, class: 'invalid', field, message: `${field}: ${message}` });
 }
 
 // Circular references, throwing getters and revoked proxies make
@@ -115,7 +116,7 @@ function fromCore(thrown, platform, api) {
 }
 
 function internalError(platform, api, reason) {
-  return new LinkError({ code: 'INTERNAL_ERROR', platform, api, retryable: false, message: `${api}: internal error: ${reason}` });
+  return new LinkError({ code: 'INTERNAL_ERROR', platform, api, retryable: false, class: 'internal', message: `${api}: internal error: ${reason}` });
 }
 
 // Node: the built-in transport (transport.cjs); elsewhere the global fetch.

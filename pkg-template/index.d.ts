@@ -773,6 +773,20 @@ export type LinkErrorCode =
   | 'INTERNAL_ERROR'
   | 'NOT_DONE';
 
+/**
+ * What to do about a {@link LinkError}, from the package's tables:
+ * - `invalid`: refused before sending: fix the request or the options.
+ * - `auth`: no access token could be had (wrong secret or appid, …), or the
+ *   platform refused the one sent even after a fresh one.
+ * - `quota`: a daily or lifetime quota is used up: retrying only burns more.
+ * - `rate`: too many requests per second (already retried).
+ * - `transient`: busy, 5xx, network, timeout (already retried).
+ * - `rejected`: the platform refused the request for another reason.
+ * - `internal`: a bug in the package (`INTERNAL_ERROR`).
+ * - `aborted`: `generateMany` was aborted before starting the row (`NOT_DONE`).
+ */
+export type LinkErrorClass = 'invalid' | 'auth' | 'quota' | 'rate' | 'transient' | 'rejected' | 'internal' | 'aborted';
+
 /** The platform a {@link LinkError} comes from. */
 export type LinkPlatform = 'wechat' | 'douyin';
 
@@ -783,6 +797,7 @@ export interface LinkErrorFields {
   platform: LinkPlatform;
   api: string;
   retryable?: boolean;
+  class?: LinkErrorClass;
   field?: string;
   errcode?: number;
   errmsg?: string;
@@ -816,6 +831,8 @@ export declare class LinkError extends Error {
    * already retried `retries` times.
    */
   readonly retryable: boolean;
+  /** What to do about it; set on every `LinkError` the package makes (see {@link LinkErrorClass}). */
+  readonly class: LinkErrorClass;
   /** `INVALID_ARGUMENT`: the dotted name of the field at fault, e.g. `jumpWxa.query`. */
   readonly field?: string;
   /** `API_ERROR`: the platform's code (WeChat `errcode`, Douyin `err_no`). */

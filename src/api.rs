@@ -1,6 +1,27 @@
-//! The endpoints the package calls, with the names users see in `LinkError.api`.
+//! The endpoints the package calls, declared once each: the names users see in
+//! `LinkError.api`, and everything the client, the errors and the JavaScript
+//! side (the batch limiter, the CLI) know about each API.
 
-use crate::error::Platform;
+use crate::douyin;
+use crate::errcode::Documented;
+use crate::http::Method;
+use crate::json::ObjectWriter;
+use crate::wechat;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Platform {
+    Wechat,
+    Douyin,
+}
+
+impl Platform {
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Wechat => "wechat",
+            Platform::Douyin => "douyin",
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Api {
@@ -22,58 +43,221 @@ pub enum Api {
     DouyinClient,
 }
 
-/// Every API a client method can name, in the spelling of `LinkError.api`.
-const NAMED: [(&str, Api); 13] = [
-    ("auth.getAccessToken", Api::WechatToken),
-    ("urlscheme.generate", Api::UrlschemeGenerate),
-    ("urllink.generate", Api::UrllinkGenerate),
-    ("shortlink.generate", Api::ShortlinkGenerate),
-    ("urlscheme.query", Api::UrlschemeQuery),
-    ("urllink.query", Api::UrllinkQuery),
-    ("plainScheme", Api::PlainScheme),
-    ("douyin.getAccessToken", Api::DouyinToken),
-    ("douyin.urlLink.generate", Api::DouyinUrlLinkGenerate),
-    ("douyin.v2.getAccessToken", Api::DouyinV2Token),
-    ("douyin.v2.urlLink.generate", Api::DouyinV2UrlLinkGenerate),
-    ("douyin.v2.urlLink.queryInfo", Api::DouyinV2UrlLinkQueryInfo),
-    ("douyin.v2.urlLink.queryQuota", Api::DouyinV2UrlLinkQueryQuota),
+/// Where a request carries its access token (or the secret, for a token request).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialIn {
+    Query,
+    Body,
+    /// Douyin v2's `access-token` header.
+    Header,
+}
+
+/// One platform API.
+#[derive(Debug)]
+pub struct Endpoint {
+    pub name: &'static str,
+    pub platform: Platform,
+    pub method: Method,
+    pub path: &'static str,
+    pub credential: CredentialIn,
+    /// The answer's field that must hold the result; `None`: the whole answer is it.
+    pub result: Option<&'static str>,
+    /// The documented limit on requests per second per app, where the pages give one.
+    pub per_second: Option<u32>,
+    /// The daily quota it draws on, shared with the APIs naming the same one.
+    pub quota: Option<&'static str>,
+    /// What its errcodes mean: one table per platform, read the way this API answers.
+    pub errcodes: fn(i64) -> Option<Documented>,
+}
+
+/// Every API a client method can name, in `apiNumber` order.
+const NAMED: [Api; 13] = [
+    Api::WechatToken,
+    Api::UrlschemeGenerate,
+    Api::UrllinkGenerate,
+    Api::ShortlinkGenerate,
+    Api::UrlschemeQuery,
+    Api::UrllinkQuery,
+    Api::PlainScheme,
+    Api::DouyinToken,
+    Api::DouyinUrlLinkGenerate,
+    Api::DouyinV2Token,
+    Api::DouyinV2UrlLinkGenerate,
+    Api::DouyinV2UrlLinkQueryInfo,
+    Api::DouyinV2UrlLinkQueryQuota,
 ];
 
+const WECHAT_LINKS: Option<&str> = Some("wechat.links");
+const DOUYIN_LINKS: Option<&str> = Some("douyin.urlLinks");
+
+const fn wechat(
+    name: &'static str,
+    path: &'static str,
+    result: &'static str,
+    per_second: Option<u32>,
+    quota: Option<&'static str>,
+) -> Endpoint {
+    Endpoint {
+        name,
+        platform: Platform::Wechat,
+        method: Method::Post,
+        path,
+        credential: CredentialIn::Query,
+        result: Some(result),
+        per_second,
+        quota,
+        errcodes: wechat::errors::link,
+    }
+}
+
+const fn douyin_v2(
+    name: &'static str,
+    path: &'static str,
+    result: Option<&'static str>,
+    per_second: Option<u32>,
+    quota: Option<&'static str>,
+) -> Endpoint {
+    Endpoint {
+        name,
+        platform: Platform::Douyin,
+        method: Method::Post,
+        path,
+        credential: CredentialIn::Header,
+        result,
+        per_second,
+        quota,
+        errcodes: douyin::errors::lookup,
+    }
+}
+
+const fn douyin_token(name: &'static str, path: &'static str) -> Endpoint {
+    Endpoint {
+        name,
+        platform: Platform::Douyin,
+        method: Method::Post,
+        path,
+        credential: CredentialIn::Body,
+        result: Some("access_token"),
+        per_second: None,
+        quota: None,
+        errcodes: douyin::errors::lookup,
+    }
+}
+
+// 001, 002, 003: schemes 100/s, URL Links 200/s, 500,000 a day of both together;
+// 000: Short Links have a daily limit of their own and no documented rate.
+static WECHAT_TOKEN: Endpoint = Endpoint {
+    name: "auth.getAccessToken",
+    platform: Platform::Wechat,
+    method: Method::Get,
+    path: "/cgi-bin/token",
+    credential: CredentialIn::Query,
+    result: Some("access_token"),
+    per_second: None,
+    quota: None,
+    errcodes: wechat::errors::token,
+};
+static URLSCHEME_GENERATE: Endpoint = wechat("urlscheme.generate", "/wxa/generatescheme", "openlink", Some(100), WECHAT_LINKS);
+static URLLINK_GENERATE: Endpoint = wechat("urllink.generate", "/wxa/generate_urllink", "url_link", Some(200), WECHAT_LINKS);
+static SHORTLINK_GENERATE: Endpoint = wechat("shortlink.generate", "/wxa/genwxashortlink", "link", None, Some("wechat.shortLinks"));
+static URLSCHEME_QUERY: Endpoint = wechat("urlscheme.query", "/wxa/queryscheme", "scheme_info", None, None);
+static URLLINK_QUERY: Endpoint = wechat("urllink.query", "/wxa/query_urllink", "url_link_info", None, None);
+// 004: 100/s and 500,000 a day; the token rides in the body.
+static DOUYIN_TOKEN: Endpoint = douyin_token("douyin.getAccessToken", "/api/apps/v2/token");
+static DOUYIN_URL_LINK_GENERATE: Endpoint = Endpoint {
+    name: "douyin.urlLink.generate",
+    platform: Platform::Douyin,
+    method: Method::Post,
+    path: "/api/apps/url_link/generate",
+    credential: CredentialIn::Body,
+    result: Some("url_link"),
+    per_second: Some(100),
+    quota: DOUYIN_LINKS,
+    errcodes: douyin::errors::lookup,
+};
+static DOUYIN_V2_TOKEN: Endpoint = douyin_token("douyin.v2.getAccessToken", "/oauth/client_token/");
+static DOUYIN_V2_URL_LINK_GENERATE: Endpoint =
+    douyin_v2("douyin.v2.urlLink.generate", "/api/apps/v1/url_link/generate/", Some("url_link"), Some(100), DOUYIN_LINKS);
+static DOUYIN_V2_URL_LINK_QUERY_INFO: Endpoint =
+    douyin_v2("douyin.v2.urlLink.queryInfo", "/api/apps/v1/url_link/query_info/", None, None, None);
+static DOUYIN_V2_URL_LINK_QUERY_QUOTA: Endpoint =
+    douyin_v2("douyin.v2.urlLink.queryQuota", "/api/apps/v1/url_link/query_quota/", None, None, None);
+
 impl Api {
-    pub fn name(self) -> &'static str {
+    /// The API's declaration; `None` for what sends nothing (`plainScheme`, constructors).
+    pub fn endpoint(self) -> Option<&'static Endpoint> {
         match self {
-            Api::WechatClient => "WeChatClient",
-            Api::DouyinClient => "DouyinClient",
-            _ => NAMED.iter().find(|(_, api)| *api == self).map_or("", |(name, _)| name),
+            Api::WechatToken => Some(&WECHAT_TOKEN),
+            Api::UrlschemeGenerate => Some(&URLSCHEME_GENERATE),
+            Api::UrllinkGenerate => Some(&URLLINK_GENERATE),
+            Api::ShortlinkGenerate => Some(&SHORTLINK_GENERATE),
+            Api::UrlschemeQuery => Some(&URLSCHEME_QUERY),
+            Api::UrllinkQuery => Some(&URLLINK_QUERY),
+            Api::DouyinToken => Some(&DOUYIN_TOKEN),
+            Api::DouyinUrlLinkGenerate => Some(&DOUYIN_URL_LINK_GENERATE),
+            Api::DouyinV2Token => Some(&DOUYIN_V2_TOKEN),
+            Api::DouyinV2UrlLinkGenerate => Some(&DOUYIN_V2_URL_LINK_GENERATE),
+            Api::DouyinV2UrlLinkQueryInfo => Some(&DOUYIN_V2_URL_LINK_QUERY_INFO),
+            Api::DouyinV2UrlLinkQueryQuota => Some(&DOUYIN_V2_URL_LINK_QUERY_QUOTA),
+            Api::PlainScheme | Api::WechatClient | Api::DouyinClient => None,
         }
     }
 
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::PlainScheme => "plainScheme",
+            Api::WechatClient => "WeChatClient",
+            Api::DouyinClient => "DouyinClient",
+            api => api.endpoint().map_or("", |e| e.name),
+        }
+    }
+
+    pub fn platform(self) -> Platform {
+        match self {
+            Api::PlainScheme | Api::WechatClient => Platform::Wechat,
+            Api::DouyinClient => Platform::Douyin,
+            api => api.endpoint().map_or(Platform::Wechat, |e| e.platform),
+        }
+    }
+
+    /// Whether it fetches access tokens.
+    pub fn is_token(self) -> bool {
+        matches!(self, Api::WechatToken | Api::DouyinToken | Api::DouyinV2Token)
+    }
+
     pub fn from_name(name: &str) -> Option<Api> {
-        NAMED.iter().find(|(n, _)| *n == name).map(|(_, api)| *api)
+        NAMED.into_iter().find(|api| api.name() == name)
     }
 
     /// A number for the API named `name`, which `from_number` reads back:
     /// a link call names its API by number, not by a string crossing into wasm.
     pub fn number(name: &str) -> Option<u32> {
-        NAMED.iter().position(|(n, _)| *n == name).map(|at| at as u32)
+        NAMED.iter().position(|api| api.name() == name).map(|at| at as u32)
     }
 
     pub fn from_number(number: u32) -> Option<Api> {
-        NAMED.get(number as usize).map(|(_, api)| *api)
+        NAMED.get(number as usize).copied()
     }
 
-    pub fn platform(self) -> Platform {
-        match self {
-            Api::DouyinToken
-            | Api::DouyinUrlLinkGenerate
-            | Api::DouyinV2Token
-            | Api::DouyinV2UrlLinkGenerate
-            | Api::DouyinV2UrlLinkQueryInfo
-            | Api::DouyinV2UrlLinkQueryQuota
-            | Api::DouyinClient => Platform::Douyin,
-            _ => Platform::Wechat,
-        }
+    /// Every API that sends a request, with its declaration.
+    pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
+        NAMED.into_iter().filter_map(Api::endpoint)
     }
+}
+
+/// The table as the JavaScript side reads it (the batch limiter, the CLI):
+/// `{ "<api>": { platform, perSecond?, quota? }, … }`.
+pub fn endpoints_json() -> String {
+    let mut all = ObjectWriter::default();
+    for endpoint in Api::endpoints() {
+        let one = ObjectWriter::default()
+            .string("platform", Some(endpoint.platform.name()))
+            .integer("perSecond", endpoint.per_second.map(i64::from))
+            .string("quota", endpoint.quota)
+            .finish();
+        all.json(endpoint.name, Some(&one));
+    }
+    all.finish()
 }
 
 #[cfg(test)]
@@ -82,13 +266,44 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for (name, api) in NAMED {
-            assert_eq!(api.name(), name);
-            assert_eq!(Api::from_name(name), Some(api));
-            assert_eq!(Api::number(name).and_then(Api::from_number), Some(api));
+        for api in NAMED {
+            assert_eq!(Api::from_name(api.name()), Some(api));
+            assert_eq!(Api::number(api.name()).and_then(Api::from_number), Some(api));
         }
         assert_eq!(Api::from_name("nope"), None);
         assert_eq!(Api::number("nope"), None);
         assert_eq!(Api::from_number(NAMED.len() as u32), None);
+    }
+
+    #[test]
+    fn every_endpoint_has_its_own_path() {
+        let endpoints: Vec<&Endpoint> = Api::endpoints().collect();
+        assert_eq!(endpoints.len(), NAMED.len() - 1, "all but plainScheme send a request");
+        for (i, a) in endpoints.iter().enumerate() {
+            assert!(a.path.starts_with('/'), "{}", a.name);
+            for b in &endpoints[i + 1..] {
+                assert!(a.path != b.path || a.platform != b.platform, "{} and {} share a path", a.name, b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_for_javascript() {
+        let table = crate::json::parse(&endpoints_json()).unwrap();
+        let scheme = table.get("urlscheme.generate").unwrap();
+        assert_eq!(scheme.get("perSecond").and_then(crate::json::Value::as_i64), Some(100));
+        assert_eq!(scheme.get("quota").and_then(crate::json::Value::as_str), Some("wechat.links"));
+        assert!(table.get("shortlink.generate").unwrap().get("perSecond").is_none());
+        assert_eq!(table.get("douyin.v2.getAccessToken").unwrap().get("platform").and_then(crate::json::Value::as_str), Some("douyin"));
+    }
+
+    #[test]
+    fn the_documented_rates() {
+        let rate = |api: Api| api.endpoint().and_then(|e| e.per_second);
+        assert_eq!(rate(Api::UrlschemeGenerate), Some(100));
+        assert_eq!(rate(Api::UrllinkGenerate), Some(200));
+        assert_eq!(rate(Api::DouyinUrlLinkGenerate), Some(100));
+        assert_eq!(rate(Api::ShortlinkGenerate), None);
+        assert!(Api::endpoints().filter(|e| e.result == Some("access_token")).all(|e| e.per_second.is_none()));
     }
 }

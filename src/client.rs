@@ -1,7 +1,7 @@
 //! The sans-IO client: turns a method call into requests and answers into
 //! results, for whichever platform the options chose. The boundary moves the bytes.
 
-use crate::api::Api;
+use crate::api::{Api, CredentialIn, Endpoint};
 use crate::config::{Auth, Config, Flavor, Source};
 use crate::douyin::{self, urllink as dy, Generation};
 use crate::error::{Error, Failure};
@@ -17,9 +17,10 @@ pub struct Client {
 }
 
 /// A validated call, waiting only for a credential.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct Call {
     pub api: Api,
+    endpoint: &'static Endpoint,
     /// The body's JSON text, without the credential.
     body: String,
 }
@@ -68,7 +69,8 @@ impl Client {
             Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input),
             _ => Err(Failure::invalid("api", "is not a link method")),
         };
-        Ok(Call { api, body: body.map_err(|f| f.at(api))? })
+        let endpoint = api.endpoint().ok_or_else(|| Failure::invalid("api", "is not a link method").at(api))?;
+        Ok(Call { api, endpoint, body: body.map_err(|f| f.at(api))? })
     }
 
     /// `getAccessToken({ forceRefresh })`: whether to skip the cache.
@@ -101,9 +103,10 @@ impl Client {
             return Err(Failure::invalid("options", "this client does not fetch tokens").at(api));
         };
         let base = &self.config.base_url;
+        let url = format!("{base}{}", api.endpoint().map_or("", |e| e.path));
         let request = match self.config.flavor {
-            Flavor::Wechat => wechat::token::request(base, self.appid(), secret, *stable, force_refresh),
-            Flavor::Douyin(generation) => douyin::token::request(generation, base, self.appid(), secret),
+            Flavor::Wechat => wechat::token::request(base, url, self.appid(), secret, *stable, force_refresh),
+            Flavor::Douyin(generation) => douyin::token::request(generation, url, self.appid(), secret),
         };
         request.map_err(|f| f.at(api))
     }
@@ -123,27 +126,21 @@ impl Client {
 
     /// The HTTP request for `call`, authenticated with `token` where one is needed.
     pub fn request(&self, call: &Call, token: Option<&str>) -> HttpRequest {
-        let base = &self.config.base_url;
+        let endpoint = call.endpoint;
+        let url = format!("{}{}", self.config.base_url, endpoint.path);
         let token_or_empty = token.unwrap_or("");
-        match (self.config.flavor, call.api) {
-            (Flavor::Wechat, api) => {
+        match endpoint.credential {
+            CredentialIn::Query => {
                 let credential = match (&self.config.auth, token) {
                     (Auth::OpenApiService, _) | (_, None) => Credential::None,
                     (Auth::Cloudbase(_), Some(t)) => Credential::Cloudbase(t),
                     (_, Some(t)) => Credential::AccessToken(t),
                 };
-                wechat::link_request(base, wechat_path(api), credential, &call.body)
+                wechat::link_request(url, credential, &call.body)
             }
-            (Flavor::Douyin(Generation::V1), _) => {
-                HttpRequest::post_json(format!("{base}{}", dy::V1_GENERATE_PATH), dy::with_token(token_or_empty, &call.body))
-            }
-            (Flavor::Douyin(Generation::V2), api) => {
-                let path = match api {
-                    Api::DouyinV2UrlLinkQueryInfo => dy::V2_QUERY_INFO_PATH,
-                    Api::DouyinV2UrlLinkQueryQuota => dy::V2_QUERY_QUOTA_PATH,
-                    _ => dy::V2_GENERATE_PATH,
-                };
-                let mut request = HttpRequest::post_json(format!("{base}{path}"), call.body.clone());
+            CredentialIn::Body => HttpRequest::post_json(url, dy::with_token(token_or_empty, &call.body)),
+            CredentialIn::Header => {
+                let mut request = HttpRequest::post_json(url, call.body.clone());
                 request.headers.push(("access-token", token_or_empty.to_owned()));
                 request
             }
@@ -152,17 +149,15 @@ impl Client {
 
     /// The result object for the caller, or the error the answer means.
     pub fn parse(&self, call: &Call, status: u16, body: &str) -> Result<Value, Error> {
-        let result = match (self.config.flavor, call.api) {
-            (Flavor::Wechat, api) => wechat::parse(status, body, wechat_result(api)),
-            (Flavor::Douyin(Generation::V1), _) => {
-                douyin::parse_v1(status, body, dy::RESULT).map(|map| crate::http::camel_case(Value::Object(map)))
+        let result = call.endpoint.result;
+        let parsed = match self.config.flavor {
+            Flavor::Wechat => wechat::parse(status, body, result.unwrap_or_default()),
+            Flavor::Douyin(Generation::V1) => {
+                douyin::parse_v1(status, body, result.unwrap_or_default()).map(|map| crate::http::camel_case(Value::Object(map)))
             }
-            (Flavor::Douyin(Generation::V2), api) => {
-                let result = if api == Api::DouyinV2UrlLinkGenerate { Some(dy::RESULT) } else { None };
-                douyin::parse_v2(status, body, result)
-            }
+            Flavor::Douyin(Generation::V2) => douyin::parse_v2(status, body, result),
         };
-        result.map_err(|f| f.at(call.api))
+        parsed.map_err(|f| f.at(call.api))
     }
 
     /// The plaintext scheme, built locally.
@@ -200,26 +195,6 @@ impl Client {
     /// The JSON of a `LinkError`, secrets and `tokens` hidden.
     pub fn error_json(&self, error: &Error, tokens: &[String]) -> String {
         error.fields(|text| self.redact(text, tokens)).to_json()
-    }
-}
-
-fn wechat_path(api: Api) -> &'static str {
-    match api {
-        Api::UrllinkGenerate => urllink::PATH,
-        Api::ShortlinkGenerate => shortlink::PATH,
-        Api::UrlschemeQuery => query::SCHEME_PATH,
-        Api::UrllinkQuery => query::URLLINK_PATH,
-        _ => urlscheme::PATH,
-    }
-}
-
-fn wechat_result(api: Api) -> &'static str {
-    match api {
-        Api::UrllinkGenerate => urllink::RESULT,
-        Api::ShortlinkGenerate => shortlink::RESULT,
-        Api::UrlschemeQuery => query::SCHEME_RESULT,
-        Api::UrllinkQuery => query::URLLINK_RESULT,
-        _ => urlscheme::RESULT,
     }
 }
 

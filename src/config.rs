@@ -1,8 +1,8 @@
 //! Client options, checked once at construction so that a bad one fails at once.
 
-use crate::api::Api;
+use crate::api::{Api, Platform};
 use crate::douyin::{self, Generation};
-use crate::error::{Error, Failure, Platform};
+use crate::error::{Error, Failure};
 use crate::input::{self, clip, describe, key, number_text, Key, Object};
 use crate::json::Value;
 use crate::wechat;

@@ -3,24 +3,9 @@
 //! Crossing into JavaScript it becomes a `LinkError` (see `pkg-template/index.cjs`)
 //! built from [`Error::fields`].
 
-use crate::api::Api;
+use crate::api::{Api, Platform};
+pub use crate::errcode::{Class, Documented};
 use crate::json::ObjectWriter;
-use crate::{douyin, wechat};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Platform {
-    Wechat,
-    Douyin,
-}
-
-impl Platform {
-    pub fn name(self) -> &'static str {
-        match self {
-            Platform::Wechat => "wechat",
-            Platform::Douyin => "douyin",
-        }
-    }
-}
 
 /// What went wrong, with what a caller needs to act on it.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,26 +21,6 @@ pub enum Failure {
     Network { reason: String },
     /// No answer within `timeoutMs`; the request was aborted.
     Timeout { after_ms: u32 },
-}
-
-/// How the package should treat a documented platform error code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    /// Busy or rate limited: worth another attempt after a pause.
-    Transient,
-    /// The access token was rejected: drop it, fetch a new one, retry once.
-    TokenRejected,
-    /// A daily or lifetime quota is used up: retrying only burns more of it.
-    Quota,
-    /// Anything else: the request or the account must change first.
-    Fatal,
-}
-
-/// A documented error code: what it means for the caller and how to treat it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Documented {
-    pub meaning: &'static str,
-    pub class: Class,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +46,7 @@ pub struct ErrorFields {
     platform: Platform,
     api: &'static str,
     retryable: bool,
+    class: &'static str,
     field: Option<String>,
     errcode: Option<i64>,
     errmsg: Option<String>,
@@ -97,6 +63,7 @@ impl ErrorFields {
             .string("platform", Some(self.platform.name()))
             .string("api", Some(self.api))
             .bool("retryable", Some(self.retryable))
+            .string("class", Some(self.class))
             .string("field", self.field.as_deref())
             .integer("errcode", self.errcode)
             .string("errmsg", self.errmsg.as_deref())
@@ -134,10 +101,7 @@ impl Error {
     /// The platform's own entry for this error code, if it documents one.
     pub fn documented(&self) -> Option<Documented> {
         match self.failure {
-            Failure::Api { errcode, .. } => match self.api.platform() {
-                Platform::Wechat => wechat::errors::lookup(errcode, self.api),
-                Platform::Douyin => douyin::errors::lookup(errcode),
-            },
+            Failure::Api { errcode, .. } => self.api.endpoint().and_then(|endpoint| (endpoint.errcodes)(errcode)),
             _ => None,
         }
     }
@@ -152,7 +116,22 @@ impl Error {
     }
 
     pub fn retryable(&self) -> bool {
-        self.class() == Class::Transient
+        matches!(self.class(), Class::Transient | Class::RateLimited)
+    }
+
+    /// `LinkError.class`: what a caller (or a batch) should do about it.
+    /// `auth`: no token could be had, or the platform refused the one sent;
+    /// `rejected`: the platform refused the request for another reason.
+    pub fn class_name(&self) -> &'static str {
+        match (&self.failure, self.class()) {
+            (Failure::InvalidArgument { .. }, _) => "invalid",
+            (_, Class::Transient) => "transient",
+            (_, Class::RateLimited) => "rate",
+            (_, Class::Quota) => "quota",
+            (_, Class::TokenRejected) => "auth",
+            (_, Class::Fatal) if self.api.is_token() => "auth",
+            (_, Class::Fatal) => "rejected",
+        }
     }
 
     /// The message, with free text from outside (bodies, platform text) passed
@@ -184,6 +163,7 @@ impl Error {
             platform: self.api.platform(),
             api: self.api.name(),
             retryable: self.retryable(),
+            class: self.class_name(),
             field: None,
             errcode: None,
             errmsg: None,
@@ -249,7 +229,7 @@ mod tests {
             json!({
                 "code": "INVALID_ARGUMENT", "message": "jumpWxa.query: too long",
                 "platform": "wechat", "api": "urlscheme.generate", "retryable": false,
-                "field": "jumpWxa.query"
+                "class": "invalid", "field": "jumpWxa.query"
             })
         );
     }
@@ -267,6 +247,24 @@ mod tests {
         assert!(!http(404).retryable());
         assert!(Failure::Network { reason: String::new() }.at(Api::WechatToken).retryable());
         assert!(Failure::Timeout { after_ms: 5 }.at(Api::WechatToken).retryable());
+    }
+
+    #[test]
+    fn classes_say_what_to_do() {
+        let class = |err: Error| err.class_name();
+        assert_eq!(class(Failure::invalid("path", "bad").at(Api::UrllinkGenerate)), "invalid");
+        assert_eq!(class(api_error(Api::UrllinkGenerate, -1)), "transient");
+        assert_eq!(class(api_error(Api::UrllinkGenerate, 44990)), "rate");
+        assert_eq!(class(api_error(Api::DouyinV2UrlLinkGenerate, 28003018)), "rate");
+        assert_eq!(class(api_error(Api::UrllinkGenerate, 45009)), "quota");
+        assert_eq!(class(api_error(Api::DouyinUrlLinkGenerate, 12021)), "quota");
+        assert_eq!(class(api_error(Api::UrllinkGenerate, 40001)), "auth");
+        assert_eq!(class(api_error(Api::WechatToken, 40001)), "auth", "a wrong secret");
+        assert_eq!(class(Failure::http(404, "").at(Api::DouyinV2Token)), "auth", "no token to be had");
+        assert_eq!(class(api_error(Api::UrllinkGenerate, 40165)), "rejected");
+        assert_eq!(class(api_error(Api::UrllinkGenerate, 99999)), "rejected");
+        assert_eq!(class(Failure::http(502, "").at(Api::WechatToken)), "transient");
+        assert_eq!(class(Failure::Timeout { after_ms: 5 }.at(Api::UrllinkGenerate)), "transient");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod api;
 pub mod client;
 pub mod config;
 pub mod douyin;
+pub mod errcode;
 pub mod error;
 pub mod http;
 pub mod input;

@@ -21,6 +21,7 @@ import type {
   FetchLike,
   FetchResponseLike,
   LinkErrorCode,
+  LinkErrorClass,
   LinkPlatform,
   PlainSchemeRequest,
   ShortLinkGenerateRequest,
@@ -374,6 +375,10 @@ async function errors(): Promise<void> {
       const platform: LinkPlatform = err.platform;
       const api: string = err.api;
       const retryable: boolean = err.retryable;
+      const kind: LinkErrorClass = err.class;
+      if (kind === 'quota' || kind === 'auth') use('stop the run');
+      // @ts-expect-error TS2367: not one of the classes
+      if (err.class === 'fatal') use(err);
       const field: string | undefined = err.field;
       const errcode: number | undefined = err.errcode;
       const errmsg: string | undefined = err.errmsg;
@@ -381,7 +386,7 @@ async function errors(): Promise<void> {
       const logId: string | undefined = err.logId;
       const name: 'LinkError' = err.name;
       const message: string = err.message;
-      use(error, code, platform, api, retryable, field, errcode, errmsg, status, logId, name, message, err.stack);
+      use(error, code, platform, api, retryable, kind, field, errcode, errmsg, status, logId, name, message, err.stack);
       if (err.code === 'API_ERROR' && err.errcode === 85079) use('publish the mini program first');
       // @ts-expect-error TS2367: not one of the codes
       if (err.code === 'NOT_A_CODE') use(err);

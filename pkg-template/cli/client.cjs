@@ -52,16 +52,12 @@ function linkOf(command, result) {
   return result && typeof result[command.linkKey] === 'string' ? result[command.linkKey] : '';
 }
 
-/** Whether the platform answered that the quota is used up (batch.cjs is loaded only when asked). */
-function isQuotaError(err) {
-  return require('../batch.cjs').QUOTA_ERRCODES.has(err.errcode);
-}
 
 function exitCodeFor(err) {
   if (err && err.code === 'INVALID_ARGUMENT') return EXIT.USAGE;
-  if (err && isQuotaError(err)) return EXIT.QUOTA;
+  if (err && err.class === 'quota') return EXIT.QUOTA;
   return EXIT.FAILED;
 }
 
-module.exports = { makeClient, linkOf, isQuotaError, exitCodeFor };
+module.exports = { makeClient, linkOf, exitCodeFor };
 

@@ -2,6 +2,13 @@
 // The --help texts, built from the command and field tables so they stay in step.
 
 const { BIN, FIELDS, COMMANDS, kebab } = require('./arguments.cjs');
+const { defaultRate } = require('../batch.cjs');
+
+/** The limiter's defaults, from the core's endpoint table. */
+function defaultRates() {
+  const wechat = (kind) => defaultRate('wechat', `${kind}.generate`);
+  return `URL Link ${wechat('urllink')}, URL Scheme ${wechat('urlscheme')}, Douyin ${defaultRate('douyin', 'douyin.urlLink.generate')}; Short Link ${wechat('shortlink')}`;
+}
 
 function fieldHelp(kind, shorthands) {
   const names = { s: 'text', i: 'integer', b: 'true/false', t: 'Unix seconds, ISO date or +7d/+12h' };
@@ -72,7 +79,7 @@ batch mode:
   --keep COLS                comma-separated input columns copied to the output but not sent
   --concurrency N            rows in flight at most (default 32)
   --rate N                   requests a second at most (default 90% of the documented limit:
-                             URL Link 180, URL Scheme 90, Douyin 90; Short Link 90)
+                             ${defaultRates()})
   --overwrite                start over instead of resuming
   --no-progress              no progress on stderr (a bar on a terminal, else a line every 2 s)
   A quota error stops the run (exit 3): the rows not started are written with

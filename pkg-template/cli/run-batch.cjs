@@ -8,7 +8,7 @@ const { BIN, EXIT, FIELDS, UsageError, buildRequest } = require('./arguments.cjs
 const { formatOf, readInput } = require('./formats.cjs');
 const { RESERVED, mapColumns, makeWriter, readDone } = require('./rows.cjs');
 const { makeProgress } = require('./progress.cjs');
-const { makeClient, linkOf, isQuotaError } = require('./client.cjs');
+const { makeClient, linkOf } = require('./client.cjs');
 
 async function runBatch(command, flags, fields, env, io) {
   if (Object.keys(fields).length > 0 || flags.request !== undefined) {
@@ -145,8 +145,8 @@ async function runBatch(command, flags, fields, env, io) {
             if (err.reason === 'auth' && !stopped) stopped = 'auth';
           } else {
             counts.failed += 1;
-            if (isQuotaError(err)) quotaError = quotaError || err;
-            else if (/getAccessToken$/.test(String(err.api)) && err.retryable === false) authError = authError || err;
+            if (err.class === 'quota') quotaError = quotaError || err;
+            else if (err.class === 'auth') authError = authError || err;
           }
           write(row, '', err);
         } else {

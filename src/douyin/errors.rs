@@ -1,10 +1,6 @@
 //! Every Douyin error code the reference pages document, both API generations.
 
-use crate::error::{Class, Documented};
-
-const fn doc(meaning: &'static str, class: Class) -> Option<Documented> {
-    Some(Documented { meaning, class })
-}
+use crate::errcode::{doc, Class, Documented};
 
 pub fn lookup(err_no: i64) -> Option<Documented> {
     use Class::*;
@@ -15,7 +11,7 @@ pub fn lookup(err_no: i64) -> Option<Documented> {
         2 => doc("link generation has been banned for this mini app", Fatal),
         12018 => doc("the platform could not parse the parameters: check their format", Fatal),
         12019 => doc("expireTime is out of range: at most 180 days ahead", Fatal),
-        12020 => doc("too many URL Links per second (100 QPS): slow down", Transient),
+        12020 => doc("too many URL Links per second (100 QPS): slow down", RateLimited),
         12021 => doc("the URL Link quota is used up (500,000 a day)", Quota),
         12022 => doc("the platform failed to generate the link: contact Douyin support with the request details", Fatal),
         12024 => doc("the access token is wrong", TokenRejected),
@@ -33,7 +29,7 @@ pub fn lookup(err_no: i64) -> Option<Documented> {
         28001018 => doc("the app has not been granted this capability", Fatal),
         28001019 => doc("this capability is banned or offline for the app", Fatal),
         28003017 => doc("the quota is used up", Quota),
-        28003018 => doc("too many requests per second: slow down", Transient),
+        28003018 => doc("too many requests per second: slow down", RateLimited),
         28005001 => doc("the platform could not parse the parameters: check the required fields and types", Fatal),
         28005015 => doc("the permission is banned", Fatal),
         _ => None,
@@ -51,7 +47,7 @@ mod tests {
         }
         assert_eq!(lookup(12024).unwrap().class, Class::TokenRejected);
         assert_eq!(lookup(12025).unwrap().class, Class::TokenRejected);
-        assert_eq!(lookup(12020).unwrap().class, Class::Transient);
+        assert_eq!(lookup(12020).unwrap().class, Class::RateLimited);
         assert_eq!(lookup(-1).unwrap().class, Class::Transient);
         assert_eq!(lookup(12021).unwrap().class, Class::Quota);
         assert_eq!(lookup(28001003).unwrap().class, Class::TokenRejected);

@@ -7,15 +7,13 @@ use crate::http::{self, HttpRequest};
 use crate::json::{Map, ObjectWriter, Value};
 use crate::wechat::token::Grant;
 
-pub fn request(generation: Generation, base_url: &str, appid: &str, secret: &str) -> Result<HttpRequest, Failure> {
-    match generation {
-        Generation::V1 => {
-            Ok(HttpRequest::post_json(format!("{base_url}/api/apps/v2/token"), credentials("appid", appid, "secret", secret)))
-        }
-        Generation::V2 => {
-            Ok(HttpRequest::post_json(format!("{base_url}/oauth/client_token/"), credentials("client_key", appid, "client_secret", secret)))
-        }
-    }
+/// `url`: the generation's token endpoint (the endpoint table's).
+pub fn request(generation: Generation, url: String, appid: &str, secret: &str) -> Result<HttpRequest, Failure> {
+    let body = match generation {
+        Generation::V1 => credentials("appid", appid, "secret", secret),
+        Generation::V2 => credentials("client_key", appid, "client_secret", secret),
+    };
+    Ok(HttpRequest::post_json(url, body))
 }
 
 /// The client-credential body, under each generation's names.
@@ -70,10 +68,10 @@ mod tests {
 
     #[test]
     fn requests() {
-        let v1 = request(Generation::V1, "https://developer.toutiao.com", "tt1", "s").unwrap();
+        let v1 = request(Generation::V1, "https://developer.toutiao.com/api/apps/v2/token".into(), "tt1", "s").unwrap();
         assert_eq!(v1.url, "https://developer.toutiao.com/api/apps/v2/token");
         assert_eq!(body_of(&v1), json!({"appid": "tt1", "secret": "s", "grant_type": "client_credential"}));
-        let v2 = request(Generation::V2, "https://open.douyin.com", "tt1", "s").unwrap();
+        let v2 = request(Generation::V2, "https://open.douyin.com/oauth/client_token/".into(), "tt1", "s").unwrap();
         assert_eq!(v2.url, "https://open.douyin.com/oauth/client_token/");
         assert_eq!(body_of(&v2), json!({"client_key": "tt1", "client_secret": "s", "grant_type": "client_credential"}));
     }

@@ -9,12 +9,6 @@ use crate::json::{ObjectWriter, Value};
 use crate::query;
 use crate::validate;
 
-pub const V1_GENERATE_PATH: &str = "/api/apps/url_link/generate";
-pub const V2_GENERATE_PATH: &str = "/api/apps/v1/url_link/generate/";
-pub const V2_QUERY_INFO_PATH: &str = "/api/apps/v1/url_link/query_info/";
-pub const V2_QUERY_QUOTA_PATH: &str = "/api/apps/v1/url_link/query_quota/";
-pub const RESULT: &str = "url_link";
-
 const APP_NAME: Key = keys("appName", "app_name");
 const PATH: Key = key("path");
 const QUERY: Key = key("query");

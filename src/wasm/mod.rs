@@ -157,6 +157,12 @@ pub fn api_number(name: &str) -> i32 {
     Api::number(name).map_or(-1, |number| number as i32)
 }
 
+/// The endpoint table's JSON (`api::endpoints_json`): rate limits and quotas by API name.
+#[wasm_bindgen]
+pub fn endpoints() -> String {
+    crate::api::endpoints_json()
+}
+
 /// A constructor error: the options may hold a secret or token to hide.
 fn error_json_without_session(options: &str, error: &crate::error::Error) -> String {
     let options = crate::json::parse(options).unwrap_or(crate::json::Value::Null);

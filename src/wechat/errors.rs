@@ -1,18 +1,22 @@
 //! Every WeChat errcode the reference pages document, with what it means to the
 //! caller and how the package treats it.
 
-use crate::api::Api;
-use crate::error::{Class, Documented};
+use crate::errcode::{doc, Class, Documented};
 
-const fn doc(meaning: &'static str, class: Class) -> Option<Documented> {
-    Some(Documented { meaning, class })
+/// The entry for `errcode` from the token endpoint.
+pub fn token(errcode: i64) -> Option<Documented> {
+    lookup(errcode, true)
 }
 
-/// The entry for `errcode` as answered by `api` (40001, 40002 and 40013 mean one
-/// thing from the token endpoint and another from the link endpoints).
-pub fn lookup(errcode: i64, api: Api) -> Option<Documented> {
+/// The entry for `errcode` from a link endpoint.
+pub fn link(errcode: i64) -> Option<Documented> {
+    lookup(errcode, false)
+}
+
+/// One table for both (40001, 40002 and 40013 mean one thing from the token
+/// endpoint and another from the link endpoints).
+fn lookup(errcode: i64, token_api: bool) -> Option<Documented> {
     use Class::*;
-    let token_api = api == Api::WechatToken;
     match (errcode, token_api) {
         (-1, _) => doc("the platform is busy; try again shortly", Transient),
         (40001, true) => doc("the AppSecret is wrong or does not belong to this AppID", Fatal),
@@ -34,7 +38,7 @@ pub fn lookup(errcode: i64, api: Api) -> Option<Documented> {
         (41001, _) => doc("no access token was sent", Fatal),
         (42001, _) => doc("the access token has expired", TokenRejected),
         (43104, _) => doc("no permission: Short Links are open only to e-commerce categories", Fatal),
-        (44990, _) => doc("too many requests per second (URL Scheme 100/s, URL Link 200/s): slow down", Transient),
+        (44990, _) => doc("too many requests per second (URL Scheme 100/s, URL Link 200/s): slow down", RateLimited),
         (44993, _) => doc("the daily limit of 500,000 URL Schemes and URL Links is reached", Quota),
         (45009, _) => doc("the daily limit for this API is reached", Quota),
         (47001, _) => doc("the request body is not the JSON the API expects", Fatal),
@@ -52,12 +56,10 @@ mod tests {
 
     #[test]
     fn token_codes_depend_on_the_endpoint() {
-        let link = lookup(40001, Api::UrllinkGenerate).unwrap();
-        assert_eq!(link.class, Class::TokenRejected);
-        let token = lookup(40001, Api::WechatToken).unwrap();
-        assert_eq!(token.class, Class::Fatal, "40001 from /cgi-bin/token is a wrong secret: never a retry loop");
-        assert!(lookup(40002, Api::UrlschemeGenerate).unwrap().meaning.contains("personal-entity"));
-        assert!(lookup(40002, Api::WechatToken).unwrap().meaning.contains("grant_type"));
+        assert_eq!(link(40001).unwrap().class, Class::TokenRejected);
+        assert_eq!(token(40001).unwrap().class, Class::Fatal, "40001 from /cgi-bin/token is a wrong secret: never a retry loop");
+        assert!(link(40002).unwrap().meaning.contains("personal-entity"));
+        assert!(token(40002).unwrap().meaning.contains("grant_type"));
     }
 
     #[test]
@@ -67,21 +69,20 @@ mod tests {
             85400, 85401, 85402,
         ];
         for code in documented {
-            assert!(lookup(code, Api::UrllinkGenerate).is_some(), "{code}");
+            assert!(link(code).is_some(), "{code}");
         }
-        assert!(lookup(12345, Api::UrllinkGenerate).is_none());
+        assert!(link(12345).is_none());
     }
 
     #[test]
     fn classes() {
-        assert_eq!(lookup(42001, Api::UrlschemeGenerate).unwrap().class, Class::TokenRejected);
-        assert_eq!(lookup(40014, Api::UrlschemeGenerate).unwrap().class, Class::TokenRejected);
+        assert_eq!(link(42001).unwrap().class, Class::TokenRejected);
+        assert_eq!(link(40014).unwrap().class, Class::TokenRejected);
         for quota in [45009, 44993, 85400] {
-            assert_eq!(lookup(quota, Api::UrlschemeGenerate).unwrap().class, Class::Quota);
+            assert_eq!(link(quota).unwrap().class, Class::Quota);
         }
-        for transient in [-1, 44990] {
-            assert_eq!(lookup(transient, Api::UrlschemeGenerate).unwrap().class, Class::Transient);
-        }
-        assert!(lookup(85079, Api::UrlschemeGenerate).unwrap().meaning.contains("publish"));
+        assert_eq!(link(-1).unwrap().class, Class::Transient);
+        assert_eq!(link(44990).unwrap().class, Class::RateLimited);
+        assert!(link(85079).unwrap().meaning.contains("publish"));
     }
 }

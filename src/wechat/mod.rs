@@ -125,14 +125,12 @@ impl Expiry {
     }
 }
 
-/// `{base}{path}?access_token=…`, or the Cloud Hosting equivalents.
-pub fn link_request(base_url: &str, path: &str, credential: Credential, body: &str) -> HttpRequest {
+/// `{url}?access_token=…`, or the Cloud Hosting equivalents.
+pub fn link_request(url: String, credential: Credential, body: &str) -> HttpRequest {
     let url = match credential {
-        Credential::AccessToken(token) => format!("{base_url}{path}?access_token={}", query_field::encode_component(token)),
-        Credential::Cloudbase(token) => {
-            format!("{base_url}{path}?cloudbase_access_token={}", query_field::encode_component(token))
-        }
-        Credential::None => format!("{base_url}{path}"),
+        Credential::AccessToken(token) => format!("{url}?access_token={}", query_field::encode_component(token)),
+        Credential::Cloudbase(token) => format!("{url}?cloudbase_access_token={}", query_field::encode_component(token)),
+        Credential::None => url,
     };
     HttpRequest::post_json(url, body.to_owned())
 }
@@ -207,7 +205,7 @@ mod tests {
 
     #[test]
     fn link_request_carries_the_credential() {
-        let url = |c| link_request("https://api.weixin.qq.com", "/wxa/x", c, "{}").url;
+        let url = |c| link_request("https://api.weixin.qq.com/wxa/x".into(), c, "{}").url;
         assert_eq!(url(Credential::AccessToken("a+b")), "https://api.weixin.qq.com/wxa/x?access_token=a%2Bb");
         assert_eq!(url(Credential::Cloudbase("c")), "https://api.weixin.qq.com/wxa/x?cloudbase_access_token=c");
         assert_eq!(url(Credential::None), "https://api.weixin.qq.com/wxa/x");

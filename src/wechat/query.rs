@@ -3,10 +3,6 @@
 use crate::error::Failure;
 use crate::input::{key, keys, Key, Object};
 use crate::json::{ObjectWriter, Value};
-pub const SCHEME_PATH: &str = "/wxa/queryscheme";
-pub const SCHEME_RESULT: &str = "scheme_info";
-pub const URLLINK_PATH: &str = "/wxa/query_urllink";
-pub const URLLINK_RESULT: &str = "url_link_info";
 
 const SCHEME: Key = key("scheme");
 const URL_LINK: Key = keys("urlLink", "url_link");

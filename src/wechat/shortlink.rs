@@ -5,9 +5,6 @@ use crate::input::{keys, Key, Object};
 use crate::json::{ObjectWriter, Value};
 use crate::validate;
 
-pub const PATH: &str = "/wxa/genwxashortlink";
-pub const RESULT: &str = "link";
-
 const PAGE_URL: Key = keys("pageUrl", "page_url");
 const PAGE_TITLE: Key = keys("pageTitle", "page_title");
 const IS_PERMANENT: Key = keys("isPermanent", "is_permanent");

@@ -13,7 +13,8 @@ pub struct Grant {
     pub expires_in: f64,
 }
 
-pub fn request(base_url: &str, appid: &str, secret: &str, stable: bool, force_refresh: bool) -> Result<HttpRequest, Failure> {
+/// `url` is the classic endpoint's (`auth.getAccessToken` in the endpoint table).
+pub fn request(base_url: &str, url: String, appid: &str, secret: &str, stable: bool, force_refresh: bool) -> Result<HttpRequest, Failure> {
     if stable {
         let body = ObjectWriter::default()
             .string("grant_type", Some("client_credential"))
@@ -24,7 +25,7 @@ pub fn request(base_url: &str, appid: &str, secret: &str, stable: bool, force_re
         return Ok(HttpRequest::post_json(format!("{base_url}/cgi-bin/stable_token"), body));
     }
     Ok(HttpRequest::get(format!(
-        "{base_url}/cgi-bin/token?grant_type=client_credential&appid={}&secret={}",
+        "{url}?grant_type=client_credential&appid={}&secret={}",
         encode_component(appid),
         encode_component(secret)
     )))
@@ -52,10 +53,11 @@ mod tests {
 
     #[test]
     fn classic_and_stable_requests() {
-        let classic = request("https://api.weixin.qq.com", "wx1", "s&1", false, false).unwrap();
+        let classic =
+            request("https://api.weixin.qq.com", "https://api.weixin.qq.com/cgi-bin/token".into(), "wx1", "s&1", false, false).unwrap();
         assert_eq!(classic.url, "https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential&appid=wx1&secret=s%261");
         assert_eq!(classic.body, None);
-        let stable = request("https://api.weixin.qq.com", "wx1", "s", true, true).unwrap();
+        let stable = request("https://api.weixin.qq.com", String::new(), "wx1", "s", true, true).unwrap();
         assert_eq!(stable.url, "https://api.weixin.qq.com/cgi-bin/stable_token");
         let body = crate::json::parse(stable.body.as_deref().unwrap()).unwrap();
         assert_eq!(body, json!({"grant_type": "client_credential", "appid": "wx1", "secret": "s", "force_refresh": true}));

@@ -7,9 +7,6 @@ use crate::json::{ObjectWriter, Value};
 use crate::query;
 use crate::validate;
 
-pub const PATH: &str = "/wxa/generate_urllink";
-pub const RESULT: &str = "url_link";
-
 const CLOUD_BASE: Key = keys("cloudBase", "cloud_base");
 const ENV: Key = key("env");
 const DOMAIN: Key = key("domain");

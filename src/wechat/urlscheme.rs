@@ -4,8 +4,6 @@ use super::{Expiry, Page, EXPIRY_KEYS, PAGE_KEYS};
 use crate::error::Failure;
 use crate::input::{keys, Key, Object};
 use crate::json::{ObjectWriter, Value};
-pub const PATH: &str = "/wxa/generatescheme";
-pub const RESULT: &str = "openlink";
 
 const JUMP_WXA: Key = keys("jumpWxa", "jump_wxa");
 
