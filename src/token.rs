@@ -1,6 +1,7 @@
 //! Access-token cache decisions: when a token is still good, and which token a
 //! rejection may drop.
 
+pub mod link_call;
 pub mod refresh;
 
 /// Refresh this long before the platform's expiry, at most half the lifetime.

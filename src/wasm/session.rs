@@ -1,32 +1,21 @@
-//! One client's life between calls: its tokens, the jobs in progress and what
-//! each does next (`Step`). A job is a link call or a token refresh (the state
-//! machine of `crate::token::refresh`). `index.cjs` does what a step says
-//! (send, wait, call the caller's token function or `tokenStore`) and hands
-//! back how that went; this decides everything else. Nothing here waits.
+//! One client's life between calls: its tokens, and the jobs in progress with
+//! an id each. A job is a link call or a token refresh, whose decisions are the
+//! core's (`crate::token::link_call`, `crate::token::refresh`); this turns what
+//! they need into the `Step`s `index.cjs` carries out (send, wait, call the
+//! caller's token function or `tokenStore`) and hands back how that went.
 
 use wasm_bindgen::JsValue;
 
 use super::js;
 use crate::api::Api;
 use crate::client::{Call, Client};
-use crate::config::{Auth, Source};
-use crate::error::{Class, Error, Failure};
+use crate::error::{Error, Failure};
 use crate::http::HttpRequest;
 use crate::json::Value;
-use crate::retry;
-use crate::token::refresh::{self, Answer, Env, Event, Hooked, Need, Refresh, Tokens};
+use crate::token::link_call::{self, LinkCall};
+use crate::token::refresh::{Answer, Env, Event, Hooked, Need, Refresh, Tokens};
 use crate::token::Token;
 use crate::wechat::token;
-
-/// A link call between steps (see `Step`).
-struct LinkCall {
-    call: Call,
-    /// The credential it is sent with, once known.
-    token: Option<String>,
-    attempt: u32,
-    /// Whether a rejected managed token may still be replaced once.
-    may_renew: bool,
-}
 
 enum Job {
     Link(LinkCall),
@@ -92,6 +81,11 @@ pub enum Step {
     Token(String),
 }
 
+/// What the core's jobs work with: the clock and randomness are JavaScript's.
+fn env<'a>(client: &'a Client, tokens: &'a mut Tokens, now_ms: f64) -> Env<'a> {
+    Env { client, tokens, now_ms, random: &js::random }
+}
+
 /// Only a call from before a reset of the instance could name an unknown job.
 fn unknown_call(api: Api) -> Error {
     Failure::Network { reason: "the call is no longer in progress".into() }.at(api)
@@ -154,34 +148,18 @@ impl Session {
 
     /// Starts a link call (`now_ms`: the clock as the call began).
     pub fn begin(&mut self, call: Call, now_ms: f64) -> Result<Step, Error> {
-        let may_renew = matches!(self.core.config.auth, Auth::Managed { .. });
-        let id = self.jobs.keep(Job::Link(LinkCall { call, token: None, attempt: 0, may_renew }));
-        self.credential(id, now_ms)
+        let (link, need) = LinkCall::start(call, &mut env(&self.core, &mut self.tokens, now_ms));
+        let id = self.jobs.keep(Job::Link(link));
+        self.link_step(id, Ok(need))
     }
 
-    /// Call `id`'s request if its credential is at hand (a cached or fixed
-    /// token: the common case), else the step that gets one.
-    fn credential(&mut self, id: u32, now_ms: f64) -> Result<Step, Error> {
-        let token = match &self.core.config.auth {
-            Auth::OpenApiService => None,
-            Auth::Managed { .. } => match self.tokens.cache.usable(now_ms) {
-                Some(token) => Some(token.access_token.clone()),
-                None => return Ok(Step::Refresh(id)),
-            },
-            Auth::Given(Source::Fixed(token)) | Auth::Cloudbase(Source::Fixed(token)) => Some(token.clone()),
-            Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function) => return Ok(Step::Function(id)),
-        };
-        self.send_with(id, token)
-    }
-
-    /// The request of link call `id`, sent with `token` (again, after a pause).
+    /// Link call `id`, sent with the token its refresh brought.
     pub fn send_with(&mut self, id: u32, token: Option<String>) -> Result<Step, Error> {
         let Some(Job::Link(link)) = self.jobs.get(id) else {
             return Err(unknown_call(self.core.token_api()));
         };
-        let request = self.core.request(&link.call, token.as_deref());
-        link.token = token;
-        Ok(Step::Send(id, request))
+        let need = link.send_with(token, &self.core);
+        self.link_step(id, Ok(need))
     }
 
     /// Forgets link call `id`: the refresh it waited for failed (its error is the call's).
@@ -193,68 +171,56 @@ impl Session {
     pub fn resume(&mut self, id: u32) -> Result<Step, Error> {
         match self.jobs.get(id) {
             Some(Job::Link(link)) => {
-                let token = link.token.clone();
-                self.send_with(id, token)
+                let need = link.resumed(&self.core);
+                self.link_step(id, Ok(need))
             }
             Some(Job::Refresh(_)) => self.advance(id, Event::Resumed),
             None => Err(unknown_call(self.core.token_api())),
         }
     }
 
-    /// What job `id`'s answer (or the failure to get one) means. For a link
-    /// call: the result, another attempt after a pause, a fresh token for a
-    /// rejected one, or the error.
+    /// What job `id`'s answer (or the failure to get one) means.
     pub fn answer(&mut self, id: u32, answer: Result<(u16, String), Failure>) -> Result<Step, Error> {
-        let link = match self.jobs.get(id) {
-            Some(Job::Link(link)) => link,
-            Some(Job::Refresh(_)) => return self.advance(id, Event::Reply(answer)),
-            None => return Err(unknown_call(self.core.token_api())),
-        };
-        let outcome = match answer {
-            Ok((status, body)) => self.core.parse(&link.call, status, &body),
-            Err(failure) => Err(failure.at(link.call.api)),
-        };
-        let error = match outcome {
-            Ok(result) => {
-                self.jobs.end(id);
-                return Ok(Step::Done(result));
+        match self.jobs.get(id) {
+            Some(Job::Link(link)) => {
+                let need = link.answered(answer, &mut env(&self.core, &mut self.tokens, js::now_ms()));
+                self.link_step(id, need)
             }
-            Err(error) => error,
-        };
-        if let Some(pause) = retry::pause_after(&error, link.attempt, self.core.config.retries, js::random) {
-            link.attempt += 1;
-            return Ok(Step::Wait(id, pause));
+            Some(Job::Refresh(_)) => self.advance(id, Event::Reply(answer)),
+            None => Err(unknown_call(self.core.token_api())),
         }
-        if let (true, Class::TokenRejected, Some(token)) = (link.may_renew, error.class(), &link.token) {
-            // One fresh token and one more try.
-            self.tokens.cache.reject(token);
-            link.may_renew = false;
-            link.attempt = 0;
-            return self.credential(id, js::now_ms());
-        }
-        self.jobs.end(id);
-        Err(error)
     }
 
     /// How the caller's function that job `id` waited for settled: a value
     /// (`Ok`), or how it failed.
     pub fn settled(&mut self, id: u32, settled: Result<&JsValue, Hooked>) -> Result<Step, Error> {
-        let api = match self.jobs.get(id) {
-            Some(Job::Link(link)) => link.call.api,
-            Some(Job::Refresh(_)) => return self.advance(id, Event::Hook(settled.map(|value| value as &dyn Answer))),
-            None => return Err(unknown_call(self.core.token_api())),
-        };
-        let option = if matches!(self.core.config.auth, Auth::Given(_)) { "accessToken" } else { "cloudbaseAccessToken" };
-        match refresh::from_function(option, settled.map(JsValue::as_string), self.core.config.timeout_ms) {
-            Ok(token) => {
-                self.tokens.remember(&token);
-                self.send_with(id, Some(token))
+        match self.jobs.get(id) {
+            Some(Job::Link(link)) => {
+                let need = link.from_function(settled.map(JsValue::as_string), &self.core, &mut self.tokens);
+                self.link_step(id, need)
             }
-            Err(failure) => {
-                self.jobs.end(id);
-                Err(failure.at(api))
-            }
+            Some(Job::Refresh(_)) => self.advance(id, Event::Hook(settled.map(|value| value as &dyn Answer))),
+            None => Err(unknown_call(self.core.token_api())),
         }
+    }
+
+    /// The step for what link call `id` needs; a finished call (done or failed) ends.
+    fn link_step(&mut self, id: u32, need: Result<link_call::Need, Error>) -> Result<Step, Error> {
+        let step = match need {
+            Ok(link_call::Need::Send(request)) => Step::Send(id, request),
+            Ok(link_call::Need::Wait(pause)) => Step::Wait(id, pause),
+            Ok(link_call::Need::Refresh) => Step::Refresh(id),
+            Ok(link_call::Need::Function) => Step::Function(id),
+            Ok(link_call::Need::Done(result)) => {
+                self.jobs.end(id);
+                Step::Done(result)
+            }
+            Err(error) => {
+                self.jobs.end(id);
+                return Err(error);
+            }
+        };
+        Ok(step)
     }
 
     /// `getAccessToken`: the cached token's result, or a refresh.
@@ -268,8 +234,7 @@ impl Session {
 
     /// Starts a token refresh; `index.cjs` runs one at a time per client.
     pub fn refresh(&mut self, force: bool) -> Result<Step, Error> {
-        let mut env = Env { client: &self.core, tokens: &mut self.tokens, now_ms: js::now_ms(), random: &js::random };
-        let (refresh, need) = Refresh::start(force, self.store_locks, &mut env);
+        let (refresh, need) = Refresh::start(force, self.store_locks, &mut env(&self.core, &mut self.tokens, js::now_ms()));
         let id = self.jobs.keep(Job::Refresh(refresh));
         self.refresh_step(id, need)
     }
@@ -278,8 +243,7 @@ impl Session {
         let Some(Job::Refresh(refresh)) = self.jobs.get(id) else {
             return Err(unknown_call(self.core.token_api()));
         };
-        let mut env = Env { client: &self.core, tokens: &mut self.tokens, now_ms: js::now_ms(), random: &js::random };
-        let need = refresh.step(event, &mut env);
+        let need = refresh.step(event, &mut env(&self.core, &mut self.tokens, js::now_ms()));
         self.refresh_step(id, need)
     }
 

@@ -1,0 +1,219 @@
+//! One link call's policy, sans-IO, beside the token refresh it may wait for:
+//! which credential it is sent with, and what an answer means (the result,
+//! another attempt after a pause, one fresh token for a rejected one, or the
+//! error). The boundary carries out what it needs; the clock and randomness
+//! come in through [`Env`].
+
+use super::refresh::{self, Env, Hooked, Tokens};
+use crate::client::{Call, Client};
+use crate::config::{Auth, Source};
+use crate::error::{Class, Error, Failure};
+use crate::http::HttpRequest;
+use crate::json::Value;
+use crate::retry;
+
+/// A link call between the steps of its life.
+#[derive(Debug)]
+pub struct LinkCall {
+    call: Call,
+    /// The credential it is sent with, once known.
+    token: Option<String>,
+    attempt: u32,
+    /// Whether a rejected managed token may still be replaced once.
+    may_renew: bool,
+}
+
+/// What a link call needs next.
+#[derive(Debug)]
+pub enum Need {
+    /// Send this request; then `answered`.
+    Send(HttpRequest),
+    /// Pause this many milliseconds; then `resumed`.
+    Wait(f64),
+    /// The client's token refresh (started, or joined if one is in flight); then `send_with` its token.
+    Refresh,
+    /// The caller's token function; then `from_function`.
+    Function,
+    /// The result.
+    Done(Value),
+}
+
+impl LinkCall {
+    /// A validated call, and what it needs first: its request when the
+    /// credential is at hand (a cached or fixed token: the common case).
+    pub fn start(call: Call, env: &mut Env) -> (LinkCall, Need) {
+        let may_renew = matches!(env.client.config.auth, Auth::Managed { .. });
+        let mut link = LinkCall { call, token: None, attempt: 0, may_renew };
+        let need = link.credential(env);
+        (link, need)
+    }
+
+    fn credential(&mut self, env: &mut Env) -> Need {
+        let token = match &env.client.config.auth {
+            Auth::OpenApiService => None,
+            Auth::Managed { .. } => match env.tokens.cache.usable(env.now_ms) {
+                Some(token) => Some(token.access_token.clone()),
+                None => return Need::Refresh,
+            },
+            Auth::Given(Source::Fixed(token)) | Auth::Cloudbase(Source::Fixed(token)) => Some(token.clone()),
+            Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function) => return Need::Function,
+        };
+        self.send_with(token, env.client)
+    }
+
+    /// The request, sent with `token`.
+    pub fn send_with(&mut self, token: Option<String>, client: &Client) -> Need {
+        let request = client.request(&self.call, token.as_deref());
+        self.token = token;
+        Need::Send(request)
+    }
+
+    /// After the pause: the same request again.
+    pub fn resumed(&mut self, client: &Client) -> Need {
+        let token = self.token.take();
+        self.send_with(token, client)
+    }
+
+    /// What the answer (or the failure to get one) means.
+    pub fn answered(&mut self, answer: Result<(u16, String), Failure>, env: &mut Env) -> Result<Need, Error> {
+        let outcome = match answer {
+            Ok((status, body)) => env.client.parse(&self.call, status, &body),
+            Err(failure) => Err(failure.at(self.call.api)),
+        };
+        let error = match outcome {
+            Ok(result) => return Ok(Need::Done(result)),
+            Err(error) => error,
+        };
+        if let Some(pause) = retry::pause_after(&error, self.attempt, env.client.config.retries, env.random) {
+            self.attempt += 1;
+            return Ok(Need::Wait(pause));
+        }
+        match (self.may_renew, error.class(), self.token.as_deref()) {
+            (true, Class::TokenRejected, Some(token)) => {
+                // One fresh token and one more try.
+                env.tokens.cache.reject(token);
+                self.may_renew = false;
+                self.attempt = 0;
+                Ok(self.credential(env))
+            }
+            _ => Err(error),
+        }
+    }
+
+    /// What the caller's token function settled to (its string, if it gave one).
+    pub fn from_function(&mut self, settled: Result<Option<String>, Hooked>, client: &Client, tokens: &mut Tokens) -> Result<Need, Error> {
+        let option = if matches!(client.config.auth, Auth::Given(_)) { "accessToken" } else { "cloudbaseAccessToken" };
+        let token = refresh::from_function(option, settled, client.config.timeout_ms).map_err(|f| f.at(self.call.api))?;
+        tokens.remember(&token);
+        Ok(self.send_with(Some(token), client))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Api;
+    use crate::token::Token;
+
+    const NOW: f64 = 1_800_000_000_000.0;
+    const OK: &str = r#"{"errcode":0,"errmsg":"ok","openlink":"weixin://dl/business/?t=x"}"#;
+
+    struct Harness {
+        client: Client,
+        tokens: Tokens,
+    }
+
+    impl Harness {
+        fn new(options: &str) -> Harness {
+            Harness { client: Client::new(Api::WechatClient, options).unwrap(), tokens: Tokens::default() }
+        }
+
+        fn managed() -> Harness {
+            let mut harness = Harness::new(r#"{"appid":"wx1","secret":"s","retries":2}"#);
+            harness.tokens.cache.keep(Token { access_token: "T1".into(), expires_at: NOW + 7_200_000.0, refresh_at: NOW + 6_900_000.0 });
+            harness
+        }
+
+        fn env(&mut self) -> Env<'_> {
+            Env { client: &self.client, tokens: &mut self.tokens, now_ms: NOW, random: &|| 0.5 }
+        }
+
+        fn start(&mut self) -> (LinkCall, Need) {
+            let call = self.client.prepare(Api::UrlschemeGenerate, "{}", (NOW / 1000.0) as i64).unwrap();
+            LinkCall::start(call, &mut self.env())
+        }
+    }
+
+    fn sent_with(need: &Need) -> &str {
+        match need {
+            Need::Send(request) => request.url.split("access_token=").nth(1).unwrap_or(""),
+            other => panic!("expected a request, got {other:?}"),
+        }
+    }
+
+    fn errcode(code: i64) -> Result<(u16, String), Failure> {
+        Ok((200, format!(r#"{{"errcode":{code},"errmsg":"x"}}"#)))
+    }
+
+    #[test]
+    fn a_cached_token_is_sent_at_once_and_the_answer_is_the_result() {
+        let mut h = Harness::managed();
+        let (mut link, need) = h.start();
+        assert_eq!(sent_with(&need), "T1");
+        let done = link.answered(Ok((200, OK.into())), &mut h.env()).unwrap();
+        assert!(matches!(done, Need::Done(v) if v.get("openlink").is_some()));
+    }
+
+    #[test]
+    fn no_usable_token_asks_for_the_refresh_and_a_function_for_its_call() {
+        let mut h = Harness::new(r#"{"appid":"wx1","secret":"s"}"#);
+        assert!(matches!(h.start().1, Need::Refresh));
+        let mut h = Harness::new(r#"{"accessToken":{"$type":"function"}}"#);
+        let (mut link, need) = h.start();
+        assert!(matches!(need, Need::Function));
+        assert_eq!(sent_with(&link.from_function(Ok(Some("F1".into())), &h.client, &mut h.tokens).unwrap()), "F1");
+        assert_eq!(h.tokens.seen(), ["F1"], "kept to hide in errors");
+        let error = link.from_function(Ok(None), &h.client, &mut h.tokens).unwrap_err();
+        assert_eq!(error.code(), "INVALID_ARGUMENT");
+    }
+
+    #[test]
+    fn transient_failures_pause_then_resend_until_the_retries_run_out() {
+        let mut h = Harness::managed();
+        let (mut link, _) = h.start();
+        for pause in [75.0, 150.0] {
+            match link.answered(errcode(-1), &mut h.env()).unwrap() {
+                Need::Wait(ms) => assert_eq!(ms, pause),
+                other => panic!("expected a pause, got {other:?}"),
+            }
+            assert_eq!(sent_with(&link.resumed(&h.client)), "T1");
+        }
+        assert_eq!(link.answered(errcode(-1), &mut h.env()).unwrap_err().code(), "API_ERROR");
+    }
+
+    #[test]
+    fn a_rejected_token_is_dropped_and_replaced_once() {
+        let mut h = Harness::managed();
+        let (mut link, _) = h.start();
+        assert!(matches!(link.answered(errcode(40001), &mut h.env()).unwrap(), Need::Refresh));
+        assert!(h.tokens.cache.usable(NOW).is_none(), "T1 dropped");
+        assert_eq!(sent_with(&link.send_with(Some("T2".into()), &h.client)), "T2");
+        let error = link.answered(errcode(40001), &mut h.env()).unwrap_err();
+        assert_eq!(error.class_name(), "auth", "never a loop");
+    }
+
+    #[test]
+    fn a_token_the_package_does_not_manage_is_never_dropped() {
+        let mut h = Harness::new(r#"{"accessToken":"GIVEN"}"#);
+        let (mut link, need) = h.start();
+        assert_eq!(sent_with(&need), "GIVEN");
+        assert_eq!(link.answered(errcode(40001), &mut h.env()).unwrap_err().class_name(), "auth");
+    }
+
+    #[test]
+    fn quota_is_never_retried() {
+        let mut h = Harness::managed();
+        let (mut link, _) = h.start();
+        assert_eq!(link.answered(errcode(45009), &mut h.env()).unwrap_err().class_name(), "quota");
+    }
+}
