@@ -398,7 +398,11 @@ class WeChatClient {
     const core = client.core;
     const call = (api) => method(client, 'wechat', api);
     this.getAccessToken = tokenMethod(client, 'wechat', 'auth.getAccessToken');
-    this.urlscheme = Object.freeze({ generate: call('urlscheme.generate'), query: call('urlscheme.query') });
+    this.urlscheme = Object.freeze({
+      generate: call('urlscheme.generate'),
+      generateNFC: call('urlscheme.generateNFC'),
+      query: call('urlscheme.query'),
+    });
     this.urllink = Object.freeze({ generate: call('urllink.generate'), query: call('urllink.query') });
     this.shortlink = Object.freeze({ generate: call('shortlink.generate') });
     this.plainScheme = function plainScheme(request) {

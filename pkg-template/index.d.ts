@@ -314,6 +314,20 @@ export interface UrlSchemeGenerateRequest extends ExpiryFields {
   jump_wxa?: JumpWxa;
 }
 
+/** `wx.urlscheme.generateNFC(request)`: `POST /wxa/generatenfcscheme`. It takes no expiry fields. */
+export interface UrlSchemeGenerateNfcRequest {
+  /** The page to open. Default: the home page of the released version. */
+  jumpWxa?: JumpWxa;
+  /** HTTPS name of {@link UrlSchemeGenerateNfcRequest.jumpWxa}. */
+  jump_wxa?: JumpWxa;
+  /** The device model the mini program registered for NFC. Required (as `modelId` or `model_id`). */
+  modelId?: string;
+  /** HTTPS name of {@link UrlSchemeGenerateNfcRequest.modelId}. */
+  model_id?: string;
+  /** One device's serial number, for a scheme per device; leave it out for one per model. */
+  sn?: string;
+}
+
 /** A URL Link's Cloud Base static-site page (the H5 page that opens the mini program). */
 export interface CloudBase {
   /** The Cloud Base environment ID. Required. */
@@ -560,6 +574,11 @@ export declare class WeChatClient {
      * from outside WeChat. Valid at most 30 days.
      */
     readonly generate: (request?: UrlSchemeGenerateRequest) => Promise<UrlSchemeGenerateResult>;
+    /**
+     * The scheme an NFC tag holds (`weixin://dl/business/?t=…`), for a device
+     * model or one device (`sn`); the mini program needs the NFC capability.
+     */
+    readonly generateNFC: (request: UrlSchemeGenerateNfcRequest) => Promise<UrlSchemeGenerateResult>;
     /** What the platform knows about a scheme. */
     readonly query: (request: UrlSchemeQueryRequest) => Promise<UrlSchemeQueryResult>;
   };
@@ -817,7 +836,7 @@ export declare class LinkError extends Error {
   readonly code: LinkErrorCode;
   readonly platform: LinkPlatform;
   /**
-   * The API involved: `urlscheme.generate`, `urlscheme.query`,
+   * The API involved: `urlscheme.generate`, `urlscheme.generateNFC`, `urlscheme.query`,
    * `urllink.generate`, `urllink.query`, `shortlink.generate`, `plainScheme`,
    * `auth.getAccessToken`, `douyin.urlLink.generate`, `douyin.getAccessToken`,
    * `douyin.v2.urlLink.generate`, `douyin.v2.urlLink.queryInfo`,

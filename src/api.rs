@@ -27,6 +27,7 @@ impl Platform {
 pub enum Api {
     WechatToken,
     UrlschemeGenerate,
+    UrlschemeGenerateNfc,
     UrllinkGenerate,
     ShortlinkGenerate,
     UrlschemeQuery,
@@ -71,7 +72,7 @@ pub struct Endpoint {
 }
 
 /// Every API a client method can name, in `apiNumber` order.
-const NAMED: [Api; 13] = [
+const NAMED: [Api; 14] = [
     Api::WechatToken,
     Api::UrlschemeGenerate,
     Api::UrllinkGenerate,
@@ -85,6 +86,7 @@ const NAMED: [Api; 13] = [
     Api::DouyinV2UrlLinkGenerate,
     Api::DouyinV2UrlLinkQueryInfo,
     Api::DouyinV2UrlLinkQueryQuota,
+    Api::UrlschemeGenerateNfc,
 ];
 
 const WECHAT_LINKS: Option<&str> = Some("wechat.links");
@@ -158,6 +160,7 @@ static WECHAT_TOKEN: Endpoint = Endpoint {
     errcodes: wechat::errors::token,
 };
 static URLSCHEME_GENERATE: Endpoint = wechat("urlscheme.generate", "/wxa/generatescheme", "openlink", Some(100), WECHAT_LINKS);
+static URLSCHEME_GENERATE_NFC: Endpoint = wechat("urlscheme.generateNFC", "/wxa/generatenfcscheme", "openlink", Some(200), WECHAT_LINKS);
 static URLLINK_GENERATE: Endpoint = wechat("urllink.generate", "/wxa/generate_urllink", "url_link", Some(200), WECHAT_LINKS);
 static SHORTLINK_GENERATE: Endpoint = wechat("shortlink.generate", "/wxa/genwxashortlink", "link", None, Some("wechat.shortLinks"));
 static URLSCHEME_QUERY: Endpoint = wechat("urlscheme.query", "/wxa/queryscheme", "scheme_info", None, None);
@@ -189,6 +192,7 @@ impl Api {
         match self {
             Api::WechatToken => Some(&WECHAT_TOKEN),
             Api::UrlschemeGenerate => Some(&URLSCHEME_GENERATE),
+            Api::UrlschemeGenerateNfc => Some(&URLSCHEME_GENERATE_NFC),
             Api::UrllinkGenerate => Some(&URLLINK_GENERATE),
             Api::ShortlinkGenerate => Some(&SHORTLINK_GENERATE),
             Api::UrlschemeQuery => Some(&URLSCHEME_QUERY),

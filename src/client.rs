@@ -9,7 +9,7 @@ use crate::http::HttpRequest;
 use crate::input::{self, keys, Object};
 use crate::json::Value;
 use crate::redact;
-use crate::wechat::{self, plain_scheme, query, shortlink, token::Grant, urllink, urlscheme, Credential};
+use crate::wechat::{self, nfc, plain_scheme, query, shortlink, token::Grant, urllink, urlscheme, Credential};
 
 #[derive(Debug)]
 pub struct Client {
@@ -39,7 +39,16 @@ impl Client {
         use Api::*;
         match self.config.flavor {
             Flavor::Wechat => {
-                matches!(api, WechatToken | UrlschemeGenerate | UrllinkGenerate | ShortlinkGenerate | UrlschemeQuery | UrllinkQuery)
+                matches!(
+                    api,
+                    WechatToken
+                        | UrlschemeGenerate
+                        | UrlschemeGenerateNfc
+                        | UrllinkGenerate
+                        | ShortlinkGenerate
+                        | UrlschemeQuery
+                        | UrllinkQuery
+                )
             }
             Flavor::Douyin(Generation::V1) => matches!(api, DouyinToken | DouyinUrlLinkGenerate),
             Flavor::Douyin(Generation::V2) => {
@@ -60,6 +69,7 @@ impl Client {
         };
         let body = match api {
             Api::UrlschemeGenerate => urlscheme::body(&input, now),
+            Api::UrlschemeGenerateNfc => nfc::body(&input),
             Api::UrllinkGenerate => urllink::body(&input, now),
             Api::ShortlinkGenerate => shortlink::body(&input),
             Api::UrlschemeQuery => query::scheme_body(&input),
@@ -67,7 +77,9 @@ impl Client {
             Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => dy::generate_body(generation, self.appid(), &input, now),
             Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input),
             Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input),
-            _ => Err(Failure::invalid("api", "is not a link method")),
+            Api::WechatToken | Api::DouyinToken | Api::DouyinV2Token | Api::PlainScheme | Api::WechatClient | Api::DouyinClient => {
+                Err(Failure::invalid("api", "is not a link method"))
+            }
         };
         let endpoint = api.endpoint().ok_or_else(|| Failure::invalid("api", "is not a link method").at(api))?;
         Ok(Call { api, endpoint, body: body.map_err(|f| f.at(api))? })

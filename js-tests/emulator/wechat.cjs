@@ -192,6 +192,38 @@ module.exports = function wechatRoutes(state) {
     return { json: { errcode: 0, errmsg: 'ok', openlink } };
   }
 
+  // NFC device models: registered and granted the capability, or registered only.
+  // One scheme per model (no sn) or per device (sn).
+  const NFC_MODELS = { 'nfc-model-granted': true, 'nfc-model-pending': false };
+  const nfcSchemes = new Set();
+
+  function generateNfcScheme(ctx) {
+    const { error, body } = begin(ctx, { jump_wxa: { path: 'string', query: 'string', env_version: 'string' }, model_id: 'string', sn: 'string' });
+    if (error) return error;
+    if (!state.rate.allow('wechat:nfc', 200)) return fail(44990);
+    const jump = body.jump_wxa || {};
+    const bad = targetError(jump.path, jump.query, jump.env_version);
+    if (bad) return bad;
+    if (!(body.model_id in NFC_MODELS)) return fail(9800003, 'model_id check failed');
+    if (!NFC_MODELS[body.model_id]) return fail(9800007, 'model_id has no NFC capability');
+    const device = `${body.model_id}\0${body.sn === undefined ? '' : body.sn}`;
+    if (nfcSchemes.has(device)) return fail(9800010, 'schema already exists');
+    if (!state.takeQuota()) return fail(44993);
+    nfcSchemes.add(device);
+    const openlink = `weixin://dl/business/?t=${randomAlnum(13)}`;
+    const nowS = Math.floor(state.now() / 1000);
+    state.links.schemes.set(openlink, {
+      appid: cred.appid,
+      path: jump.path || '',
+      query: jump.query || '',
+      create_time: nowS,
+      expire_time: nowS + 30 * DAY,
+      env_version: jump.env_version || 'release',
+      permanent: false,
+    });
+    return { json: { errcode: 0, errmsg: 'ok', openlink } };
+  }
+
   function generateUrlLink(ctx) {
     const cloudShape = { env: 'string', domain: 'string', path: 'string', query: 'string', resource_appid: 'string' };
     const shape = Object.assign({ path: 'string', query: 'string', env_version: 'string', cloud_base: cloudShape }, EXPIRY_SHAPE);
@@ -285,6 +317,7 @@ module.exports = function wechatRoutes(state) {
     route('GET', '/cgi-bin/token', getToken),
     route('POST', '/cgi-bin/stable_token', stableToken),
     route('POST', '/wxa/generatescheme', generateScheme),
+    route('POST', '/wxa/generatenfcscheme', generateNfcScheme),
     route('POST', '/wxa/generate_urllink', generateUrlLink),
     route('POST', '/wxa/genwxashortlink', generateShortLink),
     route('POST', '/wxa/queryscheme', queryScheme),

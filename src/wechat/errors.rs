@@ -46,6 +46,11 @@ fn lookup(errcode: i64, token_api: bool) -> Option<Documented> {
         (85400, _) => doc("the limit of 100,000 permanent links is reached", Quota),
         (85401, _) => doc("invalid expireTime: it must be more than 1 minute and at most 30 days ahead", Fatal),
         (85402, _) => doc("invalid envVersion: use release, trial or develop", Fatal),
+        (9800003, _) => {
+            doc("NFC: the modelId did not pass the check: use the model id of a device registered for this mini program", Fatal)
+        }
+        (9800007, _) => doc("NFC: this modelId has not been granted the NFC capability yet", Fatal),
+        (9800010, _) => doc("NFC: a scheme already exists for this modelId (and sn): one device model, or one device, one scheme", Fatal),
         _ => None,
     }
 }
@@ -66,7 +71,7 @@ mod tests {
     fn every_documented_code_has_an_entry() {
         let documented = [
             -1, 40001, 40002, 40013, 40014, 40066, 40125, 40165, 40212, 40225, 41001, 42001, 43104, 44990, 44993, 45009, 47001, 85079,
-            85400, 85401, 85402,
+            85400, 85401, 85402, 9800003, 9800007, 9800010,
         ];
         for code in documented {
             assert!(link(code).is_some(), "{code}");

@@ -1,6 +1,7 @@
 //! WeChat (api.weixin.qq.com): one module per API, plus what they share here.
 
 pub mod errors;
+pub mod nfc;
 pub mod plain_scheme;
 pub mod query;
 pub mod shortlink;
@@ -20,6 +21,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.weixin.qq.com";
 pub const PATH: Key = key("path");
 pub const QUERY: Key = key("query");
 pub const ENV_VERSION: Key = keys("envVersion", "env_version");
+/// A scheme's page (`urlscheme.generate`, `urlscheme.generateNFC`).
+pub const JUMP_WXA: Key = keys("jumpWxa", "jump_wxa");
 const IS_EXPIRE: Key = keys("isExpire", "is_expire");
 const EXPIRE_TYPE: Key = keys("expireType", "expire_type");
 const EXPIRE_TIME: Key = keys("expireTime", "expire_time");
@@ -64,6 +67,29 @@ impl Page {
 
     pub fn write(&self, out: &mut ObjectWriter) {
         out.string("path", self.path.as_deref()).string("query", self.query.as_deref()).string("env_version", self.env_version.as_deref());
+    }
+
+    /// The page as a scheme's `jump_wxa` object.
+    pub fn to_json(&self) -> String {
+        let mut out = ObjectWriter::default();
+        self.write(&mut out);
+        out.finish()
+    }
+}
+
+/// A scheme's page: `jumpWxa`, if given.
+pub fn jump_wxa(req: &Object) -> Result<Option<Page>, Failure> {
+    req.object(JUMP_WXA, &PAGE_KEYS)?.map(|page| Page::read(&page)).transpose()
+}
+
+/// A URL Link takes the page at the top level, a scheme inside `jumpWxa`: say so.
+pub fn misplaced_page_key(failure: Failure) -> Failure {
+    match failure {
+        Failure::InvalidArgument { field, .. } if PAGE_KEYS.iter().any(|k| k.camel == field || k.snake == field) => {
+            let reason = format!("belongs inside jumpWxa for a URL Scheme: {{ jumpWxa: {{ {field}: … }} }}");
+            Failure::InvalidArgument { field, reason }
+        }
+        other => other,
     }
 }
 

@@ -1,11 +1,9 @@
 //! `urlscheme.generate`: POST /wxa/generatescheme (002, 003).
 
-use super::{Expiry, Page, EXPIRY_KEYS, PAGE_KEYS};
+use super::{jump_wxa, misplaced_page_key, Expiry, Page, EXPIRY_KEYS, JUMP_WXA};
 use crate::error::Failure;
-use crate::input::{keys, Key, Object};
+use crate::input::Object;
 use crate::json::{ObjectWriter, Value};
-
-const JUMP_WXA: Key = keys("jumpWxa", "jump_wxa");
 
 #[derive(Debug, PartialEq)]
 struct Generate {
@@ -15,11 +13,7 @@ struct Generate {
 
 impl Generate {
     fn to_json(&self) -> String {
-        let page = self.jump_wxa.as_ref().map(|page| {
-            let mut out = ObjectWriter::default();
-            page.write(&mut out);
-            out.finish()
-        });
+        let page = self.jump_wxa.as_ref().map(Page::to_json);
         let mut out = ObjectWriter::default();
         out.json("jump_wxa", page.as_deref());
         self.expiry.write(&mut out);
@@ -27,23 +21,11 @@ impl Generate {
     }
 }
 
-/// A URL Link takes the page at the top level, a scheme inside `jumpWxa`: say so.
-fn misplaced_page_key(failure: Failure) -> Failure {
-    match failure {
-        Failure::InvalidArgument { field, .. } if PAGE_KEYS.iter().any(|k| k.camel == field || k.snake == field) => {
-            let reason = format!("belongs inside jumpWxa for a URL Scheme: {{ jumpWxa: {{ {field}: … }} }}");
-            Failure::InvalidArgument { field, reason }
-        }
-        other => other,
-    }
-}
-
 pub fn body(input: &Value, now: i64) -> Result<String, Failure> {
     let [is_expire, expire_type, expire_time, expire_interval] = EXPIRY_KEYS;
     let known = [JUMP_WXA, is_expire, expire_type, expire_time, expire_interval];
     let req = Object::new(input, "", &known).map_err(misplaced_page_key)?;
-    let jump_wxa = req.object(JUMP_WXA, &PAGE_KEYS)?.map(|page| Page::read(&page)).transpose()?;
-    let body = Generate { jump_wxa, expiry: Expiry::read(&req, now, true)? };
+    let body = Generate { jump_wxa: jump_wxa(&req)?, expiry: Expiry::read(&req, now, true)? };
     Ok(body.to_json())
 }
 
