@@ -37,11 +37,17 @@ fn lookup(errcode: i64, token_api: bool) -> Option<Documented> {
         (40225, _) => doc("invalid pageTitle", Fatal),
         (41001, _) => doc("no access token was sent", Fatal),
         (42001, _) => doc("the access token has expired", TokenRejected),
-        (43104, _) => doc("no permission: Short Links are open only to e-commerce categories", Fatal),
+        (40164, _) => doc(
+            "this server's IP address is not on the IP whitelist: add it in the admin console (Development > Development settings > IP whitelist)",
+            Fatal,
+        ),
+        (43104, _) => doc("no permission to make Short Links: open to non-personal entities only", Fatal),
         (44990, _) => doc("too many requests per second (URL Scheme 100/s, URL Link 200/s): slow down", RateLimited),
         (44993, _) => doc("the daily limit of 500,000 URL Schemes and URL Links is reached", Quota),
         (45009, _) => doc("the daily limit for this API is reached", Quota),
+        (45011, _) => doc("too many calls this minute (force_refresh: at most once in 30 s): wait before trying again", Fatal),
         (47001, _) => doc("the request body is not the JSON the API expects", Fatal),
+        (48001, _) => doc("the mini program is not authorized for this API: check its permissions (and the third party's grant)", Fatal),
         (85079, _) => doc("the mini program is not published: publish a release first", Fatal),
         (85400, _) => doc("the limit of 100,000 permanent links is reached", Quota),
         (85401, _) => doc("invalid expireTime: it must be more than 1 minute and at most 30 days ahead", Fatal),
@@ -70,8 +76,8 @@ mod tests {
     #[test]
     fn every_documented_code_has_an_entry() {
         let documented = [
-            -1, 40001, 40002, 40013, 40014, 40066, 40125, 40165, 40212, 40225, 41001, 42001, 43104, 44990, 44993, 45009, 47001, 85079,
-            85400, 85401, 85402, 9800003, 9800007, 9800010,
+            -1, 40001, 40002, 40013, 40014, 40066, 40125, 40164, 40165, 40212, 40225, 41001, 42001, 43104, 44990, 44993, 45009, 45011,
+            47001, 48001, 85079, 85400, 85401, 85402, 9800003, 9800007, 9800010,
         ];
         for code in documented {
             assert!(link(code).is_some(), "{code}");

@@ -12,6 +12,15 @@ pub fn build(appid: &str, input: &Value) -> Result<String, Failure> {
     let req = Object::new(input, "", &[PATH, QUERY, ENV_VERSION])?;
     let path = req.required_string(PATH)?;
     validate::path(&req.field(PATH), path)?;
+    if path.starts_with('/') {
+        return Err(Failure::invalid(req.field(PATH), "must not start with `/`: the admin console registers pages as `pages/…`"));
+    }
+    if let Some(Value::String(given)) = req.raw(QUERY) {
+        if is_percent_encoded(given) {
+            let reason = "is already percent-encoded: pass it decoded (`a=1&b=2`), the package encodes it once";
+            return Err(Failure::invalid(req.field(QUERY), reason));
+        }
+    }
     let mut link = format!("weixin://dl/business/?appid={}&path={}", encode_component(appid), encode_path(path));
     if let Some(q) = query::wechat(&req, QUERY, validate::PLAIN_QUERY_MAX_CHARS)? {
         link.push_str("&query=");
@@ -23,6 +32,12 @@ pub fn build(appid: &str, input: &Value) -> Result<String, Failure> {
         link.push_str(env);
     }
     Ok(link)
+}
+
+/// Whether `text` holds a `%` and two hex digits: encoding it again would turn
+/// `a%3D1` into `a%253D1`, which the mini program then reads as such.
+fn is_percent_encoded(text: &str) -> bool {
+    text.as_bytes().windows(3).any(|w| matches!(w, [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -48,5 +63,8 @@ mod tests {
         assert!(build("wx1", &json!({"path": "p", "query": "a".repeat(512)})).is_ok());
         assert_eq!(field(json!({"path": "p", "query": "a b"})), "query");
         assert_eq!(field(json!({"path": "p", "env_version": "x"})), "envVersion");
+        assert_eq!(field(json!({"path": "/pages/index/index"})), "path");
+        assert_eq!(field(json!({"path": "p", "query": "a%3D1"})), "query");
+        assert!(build("wx1", &json!({"path": "p", "query": "a=100%"})).is_ok(), "a % that encodes nothing");
     }
 }
