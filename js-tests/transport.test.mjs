@@ -14,11 +14,12 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { makeRandom } from './support/random.mjs';
+import { WeChatClient } from 'miniprogram-links';
 
 const require = createRequire(import.meta.url);
 // Not an export of the package: load it by path from the installed copy.
 const TRANSPORT = path.join(path.dirname(require.resolve('miniprogram-links/package.json')), 'transport.cjs');
-const { nodeSend } = require(TRANSPORT);
+const { nodeSend, fetchSend } = require(TRANSPORT);
 
 /** nodeSend with fetch-like defaults: GET, no headers, no body, a 5 s timer. */
 function send(url, { method = 'GET', headers = {}, body, timeoutMs = 5000 } = {}) {
@@ -542,6 +543,197 @@ test('a header value with a line break is refused before anything is sent', asyn
   assert.equal(err.code, 'ERR_INVALID_CHAR');
   assertNoUrl(err);
   assert.equal(srv.connections, 0);
+});
+
+// Writes `head`, then `piece` again and again (`bytes` at most) for as long
+// as the client reads and keeps the connection.
+async function pour(socket, head, piece, bytes = 8 * 1024 * 1024) {
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  socket.write(head);
+  for (let sent = 0; sent < bytes && !socket.destroyed; sent += piece.length) {
+    if (!socket.write(piece)) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), closed]);
+  }
+}
+
+// The server's side of each connection has closed: `closedAt[i]` settles for connection i.
+function trackCloses(closedAt, socket, index) {
+  closedAt[index] ??= new Promise((resolve) => socket.once('close', resolve));
+}
+
+test('an answer over 4 MB is refused, however it is framed, and its socket closed', async () => {
+  const closedAt = [];
+  const ok = 'HTTP/1.1 200 OK\r\n';
+  const answers = {
+    '/length': [`${ok}Content-Length: 1000000000\r\n\r\n`, 'x'.repeat(65536)],
+    '/close': [`${ok}Connection: close\r\n\r\n`, 'x'.repeat(65536)],
+    '/chunked': [`${ok}Transfer-Encoding: chunked\r\n\r\n`, `10000\r\n${'x'.repeat(65536)}\r\n`],
+    // A few bytes of body, but an endless answer: the whole answer counts.
+    '/extensions': [`${ok}Transfer-Encoding: chunked\r\n\r\n`, `1;${'e'.repeat(1000)}\r\nx\r\n`],
+  };
+  const srv = await startRawServer((socket, request, index) => {
+    trackCloses(closedAt, socket, index);
+    pour(socket, ...answers[request.slice(4, request.indexOf('?'))]);
+  });
+  for (const route of Object.keys(answers)) {
+    const err = await rejection(send(`${srv.url}${route}?access_token=${SECRET}`));
+    assert.equal(err.code, 'ERR_ANSWER_TOO_LARGE', route);
+    assert.equal(err.message, 'the answer exceeded 4 MB');
+    assert.equal(err.status, 200);
+    assertNoUrl(err, route);
+  }
+  await within(Promise.all(closedAt), 5000, 'a socket that sent too much was not closed');
+  assert.equal(srv.connections, Object.keys(answers).length);
+});
+
+test('through a client, an answer over 4 MB is an HTTP_ERROR with its status, not a network error', async () => {
+  const srv = await startRawServer((socket) => pour(socket, 'HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n', 'x'.repeat(65536)));
+  const wx = new WeChatClient({ accessToken: SECRET, baseUrl: srv.url, retries: 2 });
+  const err = await rejection(wx.urlscheme.generate());
+  assert.equal(err.code, 'HTTP_ERROR');
+  assert.equal(err.status, 200);
+  assert.match(err.message, /the answer exceeded 4 MB/);
+  assert.equal(err.retryable, false);
+  assert.equal(srv.requests.length, 1, 'not retried');
+  assert.ok(!JSON.stringify(err).includes(SECRET) && !err.stack.includes(SECRET));
+});
+
+test('endless interim answers and trailers overflow their 16 KB like a head; trailers have 16 KB of their own', async () => {
+  const hint = 'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n';
+  const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n';
+  const big = (name) => `${name}: ${'y'.repeat(10_000)}\r\n`;
+  const answers = {
+    '/continue': ['', 'HTTP/1.1 100 Continue\r\n\r\n'.repeat(100)],
+    '/hints': ['', hint.repeat(100)],
+    // Interim heads count toward the head that follows them.
+    '/hints-then-big-head': [hint.repeat(200), `HTTP/1.1 200 OK\r\n${big('X-Big')}Content-Length: 2\r\n\r\n{}`, 1],
+    '/trailers': [chunked, 'X-Trailer: 1\r\n'.repeat(100)],
+    '/one-endless-trailer': [`${chunked}X-Trailer: `, 'y'.repeat(1000)],
+  };
+  const closedAt = [];
+  const srv = await startRawServer((socket, request, index) => {
+    trackCloses(closedAt, socket, index);
+    if (request.startsWith('GET /fits')) socket.write(`HTTP/1.1 200 OK\r\n${big('X-Big')}Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n${big('X-Trailer')}\r\n`);
+    else pour(socket, ...answers[request.slice(4, request.indexOf(' ', 4))]);
+  });
+  for (const route of Object.keys(answers)) {
+    const err = await rejection(send(`${srv.url}${route}`));
+    assert.equal(err.code, 'HPE_HEADER_OVERFLOW', route);
+  }
+  await within(Promise.all(closedAt), 5000, 'a socket that overflowed was not closed');
+  assert.deepEqual(await send(`${srv.url}/fits`), [200, '{}'], 'a 10 KB head and 10 KB of trailers');
+});
+
+// Each answer as node:http on Node 20 refuses it (llhttp's code; checked by
+// sending the same bytes to http.get).
+test('answers llhttp refuses are refused with its code, and their sockets closed', async () => {
+  const ok = 'HTTP/1.1 200 OK\r\n';
+  const chunked = `${ok}Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n`;
+  const cases = [
+    ['a space before the colon', `${ok}X-A : 1\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
+    ['a tab before the colon', `${ok}X-A\t: 1\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
+    ['a space before the colon of Content-Length', `${ok}Content-Length : 2\r\n\r\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
+    ['a folded line (obs-fold)', `${ok}X-A: 1\r\n more\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
+    ['a line folded with a tab', `${ok}X-A: 1\r\n\tmore\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
+    ['a first header line starting with a space', `${ok} X-A: 1\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_UNEXPECTED_SPACE'],
+    ['a bare CR in a value', `${ok}X-A: 1\rX-B: 2\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_LF_EXPECTED'],
+    ['a bare LF in a value', `${ok}X-A: 1\nContent-Length: 2\r\n\r\n{}`, 'HPE_CR_EXPECTED'],
+    ['a NUL in a value', `${ok}X-A: 1\x002\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
+    ['a control character in a value', `${ok}X-A: 1\x7f2\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
+    ['Transfer-Encoding, then Content-Length', `${ok}Transfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\n{}\r\n0\r\n\r\n`, 'HPE_INVALID_CONTENT_LENGTH'],
+    ['Content-Length, then Transfer-Encoding', `${ok}Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`, 'HPE_INVALID_TRANSFER_ENCODING'],
+    ['a trailer with a space before the colon', `${chunked}X-T : 1\r\n\r\n`, 'HPE_INVALID_HEADER_TOKEN'],
+    ['a folded trailer', `${chunked}X-T: 1\r\n more\r\n\r\n`, 'HPE_INVALID_HEADER_TOKEN'],
+    ['a bare CR in a trailer', `${chunked}X-T: 1\r2\r\n\r\n`, 'HPE_LF_EXPECTED'],
+    ['a NUL in a trailer', `${chunked}X-T: 1\x002\r\n\r\n`, 'HPE_INVALID_HEADER_TOKEN'],
+  ];
+  const closedAt = [];
+  const srv = await startRawServer((socket, request, index) => {
+    trackCloses(closedAt, socket, index);
+    const route = request.slice(5, request.indexOf(' ', 5));
+    socket.write(route === 'latin1' ? `${ok}X-A: caf\xe9\r\nContent-Length: 2\r\n\r\n{}` : cases[route][1], 'latin1');
+  });
+  for (const [i, [what, , code]] of cases.entries()) {
+    const err = await rejection(send(`${srv.url}/${i}`));
+    assert.equal(err.code, code, what);
+  }
+  await within(Promise.all(closedAt), 5000, 'a socket that sent a malformed answer was not closed');
+  assert.equal(srv.connections, cases.length, 'no socket that sent a malformed answer was reused');
+  assert.deepEqual(await send(`${srv.url}/latin1`), [200, '{}'], 'obs-text (bytes 0x80-0xff) in a value is allowed');
+});
+
+test('a method that is not a token, or a header the transport writes itself, is refused before anything is sent', async () => {
+  const srv = await startRawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+  const err = await rejection(send(`${srv.url}/x?access_token=${SECRET}`, { method: 'GET /x HTTP/1.1\r\nX:' }));
+  assert.equal(err.code, 'ERR_INVALID_HTTP_TOKEN');
+  assertNoUrl(err);
+  for (const name of ['Host', 'content-length', 'Transfer-Encoding', 'CONNECTION']) {
+    const refused = await rejection(send(`${srv.url}/x?access_token=${SECRET}`, { method: 'POST', body: '{}', headers: { [name]: '5' } }));
+    assert.equal(refused.code, 'ERR_INVALID_ARG_VALUE', name);
+    assertNoUrl(refused);
+  }
+  assert.equal(srv.connections, 0);
+});
+
+test('the path on the wire: no fragment, and a "/" before a query when the URL has no path', async () => {
+  const srv = await startServer((req, res) => res.end(req.url));
+  assert.deepEqual(await send(`${srv.url}/a?b=1#frag`), [200, '/a?b=1']);
+  assert.deepEqual(await send(`${srv.url}/a#frag?b=1`), [200, '/a']);
+  assert.deepEqual(await send(`${srv.url}#frag`), [200, '/']);
+  assert.deepEqual(await send(`${srv.url}?x=1`), [200, '/?x=1']);
+  assert.deepEqual(await send(`${srv.url}?next=/a/b#/c`), [200, '/?next=/a/b']);
+  assert.deepEqual(await send(`${srv.url}/é?q=x y#f g`), [200, '/%C3%A9?q=x%20y']);
+  assert.equal(srv.connections, 1);
+});
+
+test('the answer to a HEAD has no body whatever its head says; the socket stays reusable', async () => {
+  const srv = await startRawServer((socket, request) => {
+    if (request.startsWith('HEAD /length')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n');
+    else if (request.startsWith('HEAD /chunked')) socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    else if (request.startsWith('HEAD /none')) socket.write('HTTP/1.1 200 OK\r\n\r\n');
+    else socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${LENGTH}\r\n\r\n${BODY}`);
+  });
+  for (const route of ['/length', '/chunked', '/none']) {
+    assert.deepEqual(await send(`${srv.url}${route}`, { method: 'HEAD' }), [200, ''], route);
+  }
+  assert.deepEqual(await send(`${srv.url}/get`), [200, BODY]);
+  assert.equal(srv.connections, 1);
+});
+
+test('an idle socket is closed before a server that gives no Keep-Alive hint closes it (uvicorn: 5 s)', async () => {
+  let first;
+  const closer = new Promise((resolve) => (first = resolve));
+  const srv = await startRawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
+    // As uvicorn and hypercorn do; whichever side closes first.
+    const timer = setTimeout(() => first('server'), 5000);
+    socket.on('end', () => {
+      clearTimeout(timer);
+      first('client');
+    });
+  });
+  assert.deepEqual(await send(`${srv.url}/a`), [200, '{}']);
+  assert.equal(await closer, 'client');
+});
+
+test('a UTF-8 byte order mark is dropped, as fetch drops it', async () => {
+  const bom = '\ufeff';
+  const bodies = { '/json': `${bom}{"errcode":0}`, '/inside': `{"a":"${bom}"}`, '/only': bom };
+  const srv = await startRawServer((socket, request) => {
+    const route = request.slice(4, request.indexOf(' ', 4));
+    if (route === '/split') {
+      // The mark split across two chunks.
+      socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n\xef\r\n3\r\n\xbb\xbf{\r\n1\r\n}\r\n0\r\n\r\n', 'latin1');
+      return;
+    }
+    const bytes = Buffer.from(bodies[route], 'utf8');
+    socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${bytes.length}\r\n\r\n`), bytes]));
+  });
+  const expected = { '/json': '{"errcode":0}', '/inside': `{"a":"${bom}"}`, '/only': '', '/split': '{}' };
+  const viaFetch = typeof globalThis.fetch === 'function' ? fetchSend(globalThis.fetch) : null; // Node 16 has no fetch
+  for (const [route, text] of Object.entries(expected)) {
+    assert.deepEqual(await send(`${srv.url}${route}`), [200, text], route);
+    if (viaFetch) assert.deepEqual(await viaFetch('GET', `${srv.url}${route}`, '', undefined, 5000), [200, text], `fetch ${route}`);
+  }
 });
 
 test('bytes an idle socket receives close it; the next request gets a fresh one', async () => {

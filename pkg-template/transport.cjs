@@ -19,16 +19,21 @@
 // counts every attempt. Error messages never contain the URL: request URLs
 // carry `access_token=`.
 
-// Idle sockets are closed after this long, or sooner if the server's
-// `Keep-Alive: timeout=N` says so. Idle sockets never hold the process open:
-// a socket is unref()'d while it waits in the pool.
-const FREE_SOCKET_TIMEOUT_MS = 15000;
+// Idle sockets are closed after IDLE_MS, before servers that give no
+// `Keep-Alive: timeout=N` hint close theirs (uvicorn and hypercorn: 5 s); with
+// one, a second before N, up to MAX_IDLE_MS. Idle sockets never hold the
+// process open: a socket is unref()'d while it waits in the pool.
+const IDLE_MS = 4000;
+const MAX_IDLE_MS = 15000;
 // Sockets per origin at once (more requests wait for one) and kept idle.
 const MAX_SOCKETS = 128;
 const MAX_FREE_SOCKETS = 32;
-// node:http's default limit on a response head.
+// node:http's default limit on a response head, interim answers included;
+// the trailers have a limit of their own, the same.
 const MAX_HEAD_BYTES = 16384;
 const MAX_CHUNK_LINE_BYTES = 1024;
+// The whole answer as it comes off the wire: the platforms' answers are a few KB.
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 // Origins seen, parsed once each (a client talks to one or two).
 const MAX_ORIGINS = 32;
 
@@ -55,7 +60,7 @@ function networkError(cause, url) {
   if (message.includes(url)) message = message.split(url).join('<url>');
   if (q >= 0 && message.includes(url.slice(q))) message = message.split(url.slice(q)).join('');
   const err = new Error(message);
-  for (const key of ['code', 'errno', 'syscall']) {
+  for (const key of ['code', 'errno', 'syscall', 'status']) {
     if (cause && cause[key] !== undefined) err[key] = cause[key];
   }
   return err;
@@ -177,37 +182,71 @@ function release(origin, socket, idleMs) {
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
+// Headers only the transport writes: a second Content-Length or Host from the
+// caller would make the next answer on a kept-alive socket misread.
+const OWN_HEADER = /^(?:host|content-length|transfer-encoding|connection)$/i;
 
 // The request head: the request line, Host, the core's headers, the length.
 // A header value may come from the options (a token): one with a CR or LF
 // would split the request, so anything but printable ASCII is refused, as
-// node:http refuses it.
+// node:http refuses it; so is a method that is not a token.
 function requestHead(method, path, host, headerLines, body) {
+  if (!TOKEN.test(method)) throw codedError('ERR_INVALID_HTTP_TOKEN', 'the method must be an HTTP token', TypeError);
   let head = `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\n`;
   for (const line of headerLines.split('\n')) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const [name, value] = [line.slice(0, colon), line.slice(colon + 1)];
     if (!TOKEN.test(name) || !FIELD_VALUE.test(value)) throw codedError('ERR_INVALID_CHAR', `Invalid character in header "${name}"`);
+    if (OWN_HEADER.test(name)) throw codedError('ERR_INVALID_ARG_VALUE', `the header "${name}" is the transport's own`, TypeError);
     head += `${name}: ${value}\r\n`;
   }
   if (body !== undefined) head += `Content-Length: ${Buffer.byteLength(body)}\r\n`;
   return `${head}\r\n`;
 }
 
-// The path to send: as given unless it holds characters a URL escapes.
-function pathOf(url, slash) {
-  const path = slash < 0 ? '/' : url.slice(slash);
+// A URL's scheme and authority: up to the first '/', '?' or '#' after the '//'.
+const ORIGIN = /^[^/?#]*(?:\/\/[^/?#]*)?/;
+
+// The path to send, from `from` (the end of the origin): without the fragment
+// (never sent), with a leading '/' (`http://h?q` asks for `/?q`), as given
+// unless it holds characters a URL escapes.
+function pathOf(url, from) {
+  const hash = url.indexOf('#', from);
+  let path = hash < 0 ? url.slice(from) : url.slice(from, hash);
+  if (path[0] !== '/') path = `/${path}`;
   if (!/[^\x21-\x7e]/.test(path)) return path;
   const parsed = new URL(url);
   return parsed.pathname + parsed.search;
 }
 
+// A response header or trailer line as llhttp takes it: a token, a colon,
+// then tabs, printable ASCII and obs-text (0x80-0xff).
+const FIELD_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*$/;
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [^\r\n]*)?$/;
+// The headers read: those that frame the answer or say how long the socket lives.
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+// Where the colon of a header or trailer line is; throws, with node:http's
+// code, on a line llhttp refuses.
+function colonOf(line) {
+  if (FIELD_LINE.test(line)) return line.indexOf(':');
+  // A name that is not a token (a space before the colon, a folded line) is an
+  // invalid token; in the value, llhttp names a bare CR or LF.
+  const colon = line.indexOf(':');
+  const bad = colon > 0 && TOKEN.test(line.slice(0, colon)) ? /[^\t\x20-\x7e\x80-\xff]/.exec(line.slice(colon))[0] : '';
+  throw codedError(bad === '\r' ? 'HPE_LF_EXPECTED' : bad === '\n' ? 'HPE_CR_EXPECTED' : 'HPE_INVALID_HEADER_TOKEN', 'a response header is malformed');
+}
+
 // One response, read from the bytes as they come: `done(status, body, idleMs)`
-// once it is complete (`idleMs` 0: the socket may not be reused).
+// once it is complete (`idleMs` 0: the socket may not be reused). `bodiless`:
+// the answer to a HEAD, which has none whatever its head says.
 class ResponseReader {
-  constructor(done) {
+  constructor(done, bodiless) {
     this.done = done;
+    this.bodiless = bodiless;
+    this.received = 0; // bytes off the wire
+    this.fieldBytes = 0; // bytes of the heads read so far, then of the trailers
     this.pending = null; // bytes not yet consumed
     this.status = 0;
     this.length = -1; // Content-Length, or -1
@@ -221,9 +260,14 @@ class ResponseReader {
     this.bodyBytes = 0;
   }
 
-  // Reads `chunk`; throws on a response that is not HTTP/1.x. Bytes after
+  // Reads `chunk`; throws on a response that is not HTTP/1.x, or that is
+  // larger than MAX_ANSWER_BYTES (the error carries its `status`). Bytes after
   // the response are dropped: nothing else was asked for on this socket.
   data(chunk) {
+    this.received += chunk.length;
+    if (this.received > MAX_ANSWER_BYTES) {
+      throw Object.assign(codedError('ERR_ANSWER_TOO_LARGE', 'the answer exceeded 4 MB'), { status: this.status });
+    }
     let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
     while (buf && this.inHead) buf = this.head(buf);
@@ -246,37 +290,47 @@ class ResponseReader {
   // Parses a head from `buf`; the bytes after it, or null until it is whole.
   head(buf) {
     const end = buf.indexOf('\r\n\r\n');
+    this.roomFor(end < 0 ? buf.length : end);
     if (end < 0) {
-      if (buf.length > MAX_HEAD_BYTES) throw codedError('HPE_HEADER_OVERFLOW', 'the response head is too large');
       this.pending = buf;
       return null;
     }
-    if (end > MAX_HEAD_BYTES) throw codedError('HPE_HEADER_OVERFLOW', 'the response head is too large');
     const lines = buf.toString('latin1', 0, end).split('\r\n');
-    const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0]);
+    const statusLine = STATUS_LINE.exec(lines[0]);
     if (!statusLine) throw codedError('HPE_INVALID_CONSTANT', 'the response is not HTTP/1.x');
-    const status = Number(statusLine[2]);
-    const rest = buf.subarray(end + 4);
-    // Interim answers (100 Continue, 103 Early Hints) precede the real one.
-    if (status >= 100 && status < 200 && status !== 101) return rest;
+    // llhttp's code for a fold on the first header line (on the others, colonOf's).
+    if (lines.length > 1 && /^[ \t]/.test(lines[1])) throw codedError('HPE_UNEXPECTED_SPACE', 'a response header is malformed');
     const fields = Object.create(null);
     for (let i = 1; i < lines.length; i++) {
-      const colon = lines[i].indexOf(':');
-      if (colon <= 0) throw codedError('HPE_INVALID_HEADER_TOKEN', 'a response header is malformed');
-      const name = lines[i].slice(0, colon).trim().toLowerCase();
+      const colon = colonOf(lines[i]);
+      const name = lines[i].slice(0, colon).toLowerCase();
+      if (!FRAMING_HEADERS.has(name)) continue;
       const value = lines[i].slice(colon + 1).trim();
       fields[name] = name in fields ? `${fields[name]}, ${value}` : value;
     }
+    if (fields['transfer-encoding'] !== undefined && fields['content-length'] !== undefined) {
+      // Both framings at once, the stuff of request smuggling: llhttp names the later one.
+      const order = Object.keys(fields);
+      const code = order.indexOf('content-length') > order.indexOf('transfer-encoding') ? 'HPE_INVALID_CONTENT_LENGTH' : 'HPE_INVALID_TRANSFER_ENCODING';
+      throw codedError(code, 'the response has both a Content-Length and a Transfer-Encoding');
+    }
+    const status = Number(statusLine[2]);
+    const rest = buf.subarray(end + 4);
+    // Interim answers (100 Continue, 103 Early Hints) precede the real one; they
+    // count toward its head's limit, so that no flood of them goes on and on.
+    if (status >= 100 && status < 200 && status !== 101) {
+      this.fieldBytes += end + 4;
+      return rest;
+    }
     this.status = status;
     this.inHead = false;
+    this.fieldBytes = 0; // now counting the trailers
     this.idleMs = keepAliveMs(statusLine[1], fields);
-    if (status === 204 || status === 304) {
+    if (this.bodiless || status === 204 || status === 304) {
       this.length = 0;
     } else if (fields['transfer-encoding'] !== undefined) {
       this.chunked = /(?:^|,)\s*chunked\s*$/i.test(fields['transfer-encoding']);
       this.untilClose = !this.chunked;
-      // Both framings at once: read the chunks, then never trust this socket again.
-      if (fields['content-length'] !== undefined) this.idleMs = 0;
     } else if (fields['content-length'] !== undefined) {
       const lengths = new Set(fields['content-length'].split(',').map((v) => v.trim()));
       const [length] = lengths;
@@ -301,7 +355,8 @@ class ResponseReader {
       }
       const eol = buf.indexOf('\r\n');
       if (eol < 0) {
-        if (buf.length > MAX_CHUNK_LINE_BYTES) throw codedError('HPE_INVALID_CHUNK_SIZE', 'a chunk size line is too long');
+        if (this.inTrailers) this.roomFor(buf.length);
+        else if (buf.length > MAX_CHUNK_LINE_BYTES) throw codedError('HPE_INVALID_CHUNK_SIZE', 'a chunk size line is too long');
         return buf;
       }
       const line = buf.toString('latin1', 0, eol);
@@ -312,6 +367,9 @@ class ResponseReader {
           this.finish();
           return buf;
         }
+        this.roomFor(eol);
+        this.fieldBytes += eol + 2;
+        colonOf(line);
       } else if (this.chunkLeft === 0) {
         // The CRLF after a chunk's data.
         if (line !== '') throw codedError('HPE_INVALID_CHUNK_SIZE', 'a chunk does not end where its size says');
@@ -326,6 +384,11 @@ class ResponseReader {
     return buf;
   }
 
+  // Throws if `bytes` more of a head or of trailers exceed their limit.
+  roomFor(bytes) {
+    if (this.fieldBytes + bytes > MAX_HEAD_BYTES) throw codedError('HPE_HEADER_OVERFLOW', 'the response head is too large');
+  }
+
   take(part) {
     if (!part.length) return;
     this.body.push(part);
@@ -335,7 +398,10 @@ class ResponseReader {
   finish() {
     const done = this.done;
     this.done = null;
-    if (done) done(this.status, Buffer.concat(this.body, this.bodyBytes).toString('utf8'), this.idleMs);
+    if (!done) return;
+    const text = Buffer.concat(this.body, this.bodyBytes).toString('utf8');
+    // A byte order mark is dropped, as fetch's text() drops it.
+    done(this.status, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, this.idleMs);
   }
 }
 
@@ -347,7 +413,7 @@ function keepAliveMs(minor, fields) {
   if (/(?:^|,)\s*close\s*(?:,|$)/.test(connection)) return 0;
   if (minor === '0' && !/(?:^|,)\s*keep-alive\s*(?:,|$)/.test(connection)) return 0;
   const hint = /(?:^|,)\s*timeout\s*=\s*(\d+)/i.exec(fields['keep-alive'] || '');
-  return hint ? Math.min(FREE_SOCKET_TIMEOUT_MS, Number(hint[1]) * 1000 - 1000) : FREE_SOCKET_TIMEOUT_MS;
+  return hint ? Math.min(MAX_IDLE_MS, Number(hint[1]) * 1000 - 1000) : IDLE_MS;
 }
 
 function nodeSend(method, url, headerLines, body, timeoutMs) {
@@ -368,14 +434,14 @@ function nodeSend(method, url, headerLines, body, timeoutMs) {
     const failed = (e) => finish(networkError(e, url));
     const timer = setTimeout(() => finish(timeoutError(timeoutMs)), timeoutMs);
     try {
-      const slash = url.indexOf('/', url.indexOf('//') + 2);
-      origin = originOf(slash < 0 ? url : url.slice(0, slash));
-      const request = requestHead(method, pathOf(url, slash), origin.host, headerLines, body ?? undefined) + (body ?? '');
+      const originText = ORIGIN.exec(url)[0];
+      origin = originOf(originText);
+      const request = requestHead(method, pathOf(url, originText.length), origin.host, headerLines, body ?? undefined) + (body ?? '');
       stopWaiting = withSocket(
         origin,
         (taken) => {
           socket = taken;
-          const reader = new ResponseReader((status, text, idleMs) => finish(null, [status, text], idleMs));
+          const reader = new ResponseReader((status, text, idleMs) => finish(null, [status, text], idleMs), method === 'HEAD');
           // A malformed answer throws out of the reader: that fails this request.
           const guarded = (read) => (arg) => {
             try {

@@ -52,10 +52,16 @@ fn push_header_lines(out: &mut String, request: &HttpRequest) {
 }
 
 /// What `send` (`pkg-template/transport.cjs`) rejected with: its timer fired,
+/// the server answered more than the transport reads (an answer, so `HTTP_ERROR`),
 /// or the network failed.
 pub fn send_failure(thrown: &JsValue, timeout_ms: u32) -> Failure {
-    if get(thrown, "name").ok().and_then(|n| n.as_string()).as_deref() == Some("TimeoutError") {
+    let text = |key| get(thrown, key).ok().and_then(|v| v.as_string());
+    if text("name").as_deref() == Some("TimeoutError") {
         return Failure::Timeout { after_ms: timeout_ms };
+    }
+    if text("code").as_deref() == Some("ERR_ANSWER_TOO_LARGE") {
+        let status = get(thrown, "status").ok().and_then(|s| s.as_f64()).filter(|s| (100.0..1000.0).contains(s));
+        return Failure::http(status.map_or(0, |s| s as u16), "the answer exceeded 4 MB");
     }
     Failure::Network { reason: describe_thrown(thrown) }
 }
