@@ -23,7 +23,7 @@ const installed = path.dirname(projectRequire.resolve('miniprogram-links/package
 
 const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'mpl-crossings-'));
 process.on('exit', () => fs.rmSync(copy, { recursive: true, force: true }));
-for (const f of fs.readdirSync(installed)) fs.copyFileSync(path.join(installed, f), path.join(copy, f));
+fs.cpSync(installed, copy, { recursive: true });
 
 const gluePath = path.join(copy, fs.readdirSync(copy).find((f) => f.endsWith('.js') && fs.readFileSync(path.join(copy, f), 'utf8').includes('new WebAssembly.Instance(')));
 let glue = fs.readFileSync(gluePath, 'utf8');
