@@ -24,7 +24,8 @@ import {
   closedPort,
   inFuture,
 } from './helpers.mjs';
-import { proxyLibraries, startProxy, startTlsFront, TEST_CA, within } from './support/proxy.mjs';
+import { proxyLibraries, startProxy, startTlsFront, TEST_CA } from './support/proxy.mjs';
+import { within } from './support/within.mjs';
 
 const WX_TOKEN = '/cgi-bin/token';
 const WX_SCHEME = '/wxa/generatescheme';

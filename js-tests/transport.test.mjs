@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { makeRandom } from './support/random.mjs';
+import { within } from './support/within.mjs';
 import { WeChatClient } from 'miniprogram-links';
 
 const require = createRequire(import.meta.url);
@@ -109,19 +110,6 @@ async function rejection(promise) {
 }
 
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Resolves with `promise`, or fails after `ms` (the timer never outlives it).
-async function within(promise, ms, message) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 test('status and body of a POST; headers as given, content-length computed', async () => {
   const srv = await startServer((req, res, entry) => {

@@ -214,15 +214,3 @@ export async function startTlsFront(targetPort) {
   };
 }
 
-/** `promise`, or a rejection with `message` after `ms`. */
-export async function within(promise, ms, message) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

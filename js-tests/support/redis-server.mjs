@@ -89,11 +89,15 @@ export function freePort() {
   });
 }
 
-/** Sends one inline command over a new connection; resolves to the first reply line (or null). */
-export function rawCommand(port, line, timeoutMs = 1000) {
+/**
+ * Sends one inline command over a new connection; resolves to what `read`
+ * makes of the bytes so far once it returns something other than undefined
+ * (null: no answer in time, or none it can read).
+ */
+function inline(port, line, timeoutMs, read) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    let data = '';
+    let data = Buffer.alloc(0);
     const done = (value) => {
       clearTimeout(timer);
       socket.destroy();
@@ -102,11 +106,19 @@ export function rawCommand(port, line, timeoutMs = 1000) {
     const timer = setTimeout(() => done(null), timeoutMs);
     socket.on('connect', () => socket.write(`${line}\r\n`));
     socket.on('data', (chunk) => {
-      data += chunk.toString('utf8');
-      const end = data.indexOf('\r\n');
-      if (end >= 0) done(data.slice(0, end));
+      data = Buffer.concat([data, chunk]);
+      const value = read(data);
+      if (value !== undefined) done(value);
     });
     socket.on('error', () => done(null));
+  });
+}
+
+/** Sends one inline command; resolves to the first reply line (or null). */
+export function rawCommand(port, line, timeoutMs = 1000) {
+  return inline(port, line, timeoutMs, (data) => {
+    const end = data.indexOf('\r\n');
+    return end < 0 ? undefined : data.subarray(0, end).toString('utf8');
   });
 }
 
@@ -231,28 +243,14 @@ export async function startRedis() {
   throw new Error(`redis-server did not answer PING on 127.0.0.1:\n${lastLog}`);
 }
 
-/** Sends one inline command over a new connection; resolves to the whole of a bulk-string reply (or null). */
+/** Sends one inline command; resolves to the whole of a bulk-string reply (or null). */
 export function rawBulk(port, line, timeoutMs = 1000) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let data = Buffer.alloc(0);
-    const done = (value) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(value);
-    };
-    const timer = setTimeout(() => done(null), timeoutMs);
-    socket.on('connect', () => socket.write(`${line}\r\n`));
-    socket.on('data', (chunk) => {
-      data = Buffer.concat([data, chunk]);
-      const end = data.indexOf('\r\n');
-      if (end < 0) return;
-      if (data[0] !== 0x24 /* $ */) return done(null);
-      const length = Number(data.subarray(1, end).toString('latin1'));
-      if (!(length >= 0)) return done(null);
-      if (data.length >= end + 2 + length) done(data.subarray(end + 2, end + 2 + length).toString('utf8'));
-    });
-    socket.on('error', () => done(null));
+  return inline(port, line, timeoutMs, (data) => {
+    const end = data.indexOf('\r\n');
+    if (end < 0) return undefined;
+    const length = data[0] === 0x24 /* $ */ ? Number(data.subarray(1, end).toString('latin1')) : NaN;
+    if (!(length >= 0)) return null;
+    return data.length >= end + 2 + length ? data.subarray(end + 2, end + 2 + length).toString('utf8') : undefined;
   });
 }
 
