@@ -73,6 +73,14 @@ async function main() {
   });
   show('WeChat URL Scheme (7 days)', openlink);
 
+  // NFC scheme: what an NFC tag holds, for a device model registered with the
+  // NFC capability (the emulator knows one; for yours, set WECHAT_NFC_MODEL_ID).
+  const nfcModel = cfg.emulatorUrl ? 'nfc-model-granted' : process.env.WECHAT_NFC_MODEL_ID;
+  if (nfcModel) {
+    const nfc = await wx.urlscheme.generateNFC({ jumpWxa: { path: 'pages/index/index', query: 'from=nfc' }, modelId: nfcModel });
+    show('WeChat NFC scheme', nfc.openlink);
+  }
+
   // URL Link: https://wxaurl.cn/… , expires 30 days from now.
   const { urlLink } = await wx.urllink.generate({
     path: 'pages/index/index',
