@@ -38,8 +38,8 @@ const SHIPPED = [
 
 test('require and import give the very same exports', async () => {
   const cjs = require('miniprogram-links');
-  for (const name of ['WeChatClient', 'DouyinClient', 'LinkError']) {
-    assert.equal(typeof cjs[name], 'function', `require(): ${name} is a class`);
+  for (const name of ['WeChatClient', 'DouyinClient', 'LinkError', 'appendCq']) {
+    assert.equal(typeof cjs[name], 'function', `require(): ${name} is a function`);
     assert.equal(typeof esm[name], 'function', `import: ${name} is a class`);
     assert.equal(esm[name], cjs[name], `${name}: one instance for require and import`);
   }

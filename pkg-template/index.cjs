@@ -458,4 +458,15 @@ class DouyinClient {
   }
 }
 
-module.exports = { WeChatClient, DouyinClient, LinkError };
+// An encrypted URL Scheme or a URL Link with the developer's own query: built
+// by the core, synchronously; no client, no request.
+function appendCq(link, cq) {
+  const text = toJson({ link, cq }, 'wechat', 'appendCq', 'request');
+  try {
+    return bindings.appendCq(text);
+  } catch (thrown) {
+    throw fromCore(thrown, 'wechat', 'appendCq');
+  }
+}
+
+module.exports = { WeChatClient, DouyinClient, LinkError, appendCq };

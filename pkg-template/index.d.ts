@@ -829,6 +829,17 @@ export interface LinkErrorFields {
  * the constructors throw. Never carries the secret or an access token, in any
  * field, its stack or its JSON.
  */
+/**
+ * The developer's own query (`cq`) on an encrypted URL Scheme or a URL Link,
+ * read in the mini program as `cq`: `weixin://dl/business/?t=…&cq=ENC`,
+ * `https://wxaurl.cn/…?cq=ENC`, where ENC is `encodeURIComponent` of `cq`.
+ * `cq`: a string or a plain object (encoded like `query`), at most 256
+ * characters before encoding, in the query charset. Synchronous, no request;
+ * throws a `LinkError` (`api: 'appendCq'`) for a plaintext scheme, any other
+ * URL, or a link that already has a `cq`.
+ */
+export declare function appendCq(link: string, cq: WeChatQuery): string;
+
 export declare class LinkError extends Error {
   constructor(fields: LinkErrorFields);
   readonly name: 'LinkError';

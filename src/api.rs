@@ -33,6 +33,8 @@ pub enum Api {
     UrlschemeQuery,
     UrllinkQuery,
     PlainScheme,
+    /// `appendCq`: built locally, no request.
+    AppendCq,
     DouyinToken,
     DouyinUrlLinkGenerate,
     DouyinV2Token,
@@ -203,13 +205,14 @@ impl Api {
             Api::DouyinV2UrlLinkGenerate => Some(&DOUYIN_V2_URL_LINK_GENERATE),
             Api::DouyinV2UrlLinkQueryInfo => Some(&DOUYIN_V2_URL_LINK_QUERY_INFO),
             Api::DouyinV2UrlLinkQueryQuota => Some(&DOUYIN_V2_URL_LINK_QUERY_QUOTA),
-            Api::PlainScheme | Api::WechatClient | Api::DouyinClient => None,
+            Api::PlainScheme | Api::AppendCq | Api::WechatClient | Api::DouyinClient => None,
         }
     }
 
     pub fn name(self) -> &'static str {
         match self {
             Api::PlainScheme => "plainScheme",
+            Api::AppendCq => "appendCq",
             Api::WechatClient => "WeChatClient",
             Api::DouyinClient => "DouyinClient",
             api => api.endpoint().map_or("", |e| e.name),
@@ -218,7 +221,7 @@ impl Api {
 
     pub fn platform(self) -> Platform {
         match self {
-            Api::PlainScheme | Api::WechatClient => Platform::Wechat,
+            Api::PlainScheme | Api::AppendCq | Api::WechatClient => Platform::Wechat,
             Api::DouyinClient => Platform::Douyin,
             api => api.endpoint().map_or(Platform::Wechat, |e| e.platform),
         }

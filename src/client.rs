@@ -77,9 +77,13 @@ impl Client {
             Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => dy::generate_body(generation, self.appid(), &input, now),
             Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input),
             Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input),
-            Api::WechatToken | Api::DouyinToken | Api::DouyinV2Token | Api::PlainScheme | Api::WechatClient | Api::DouyinClient => {
-                Err(Failure::invalid("api", "is not a link method"))
-            }
+            Api::WechatToken
+            | Api::DouyinToken
+            | Api::DouyinV2Token
+            | Api::PlainScheme
+            | Api::AppendCq
+            | Api::WechatClient
+            | Api::DouyinClient => Err(Failure::invalid("api", "is not a link method")),
         };
         let endpoint = api.endpoint().ok_or_else(|| Failure::invalid("api", "is not a link method").at(api))?;
         Ok(Call { api, endpoint, body: body.map_err(|f| f.at(api))? })

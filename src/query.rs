@@ -35,6 +35,11 @@ pub fn encode_component(text: &str) -> String {
     encode(text, unreserved)
 }
 
+/// JavaScript's `encodeURIComponent`: a component that also keeps `!'()*`.
+pub fn encode_uri_component(text: &str) -> String {
+    encode(text, |b| unreserved(b) || b"!'()*".contains(&b))
+}
+
 /// A page path in a URL: like a component, but `/` stays readable.
 pub fn encode_path(text: &str) -> String {
     encode(text, |b| unreserved(b) || b == b'/')

@@ -5,7 +5,7 @@
 //
 // Nothing here runs; no DOM or Node type library is loaded (tsconfig `types: []`).
 
-import { WeChatClient, DouyinClient, LinkError } from 'miniprogram-links';
+import { WeChatClient, DouyinClient, LinkError, appendCq } from 'miniprogram-links';
 import type {
   AccessTokenResult,
   CloudBase,
@@ -425,3 +425,9 @@ async function bulk(): Promise<void> {
 }
 
 use(wechat, douyin, errors, bulk);
+
+// appendCq: a link and a cq (string or object) in, a string out.
+const withCq: string = appendCq('https://wxaurl.cn/X', { from: 'sms' });
+use(withCq, appendCq('weixin://dl/business/?t=X', 'a=1'));
+// @ts-expect-error TS2345: a cq is a string or a plain object
+appendCq('https://wxaurl.cn/X', 5);

@@ -157,6 +157,17 @@ pub fn api_number(name: &str) -> i32 {
     Api::number(name).map_or(-1, |number| number as i32)
 }
 
+/// `appendCq(link, cq)` (its arguments as `{ link, cq }`'s JSON): the link, or
+/// a `LinkError`'s JSON thrown. No client, no secret to hide.
+#[wasm_bindgen(js_name = appendCq)]
+pub fn append_cq(request: &str) -> Result<String, JsValue> {
+    let api = Api::AppendCq;
+    let input = crate::input::parse("request", request).map_err(|f| f.at(api));
+    input
+        .and_then(|input| crate::wechat::cq::append(&input).map_err(|f| f.at(api)))
+        .map_err(|error| JsValue::from_str(&error.fields(str::to_owned).to_json()))
+}
+
 /// The endpoint table's JSON (`api::endpoints_json`): rate limits and quotas by API name.
 #[wasm_bindgen]
 pub fn endpoints() -> String {

@@ -1,5 +1,6 @@
 //! WeChat (api.weixin.qq.com): one module per API, plus what they share here.
 
+pub mod cq;
 pub mod errors;
 pub mod nfc;
 pub mod plain_scheme;
