@@ -152,11 +152,11 @@ impl Client {
                     (Auth::Cloudbase(_), Some(t)) => Credential::Cloudbase(t),
                     (_, Some(t)) => Credential::AccessToken(t),
                 };
-                wechat::link_request(url, credential, &call.body)
+                HttpRequest::json(endpoint.method, wechat::with_credential(url, credential), call.body.clone())
             }
-            CredentialIn::Body => HttpRequest::post_json(url, dy::with_token(token_or_empty, &call.body)),
+            CredentialIn::Body => HttpRequest::json(endpoint.method, url, dy::with_token(token_or_empty, &call.body)),
             CredentialIn::Header => {
-                let mut request = HttpRequest::post_json(url, call.body.clone());
+                let mut request = HttpRequest::json(endpoint.method, url, call.body.clone());
                 request.headers.push(("access-token", token_or_empty.to_owned()));
                 request
             }

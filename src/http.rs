@@ -34,8 +34,13 @@ impl HttpRequest {
 
     /// A POST of a JSON body, as every link API takes.
     pub fn post_json(url: String, body: String) -> Self {
+        HttpRequest::json(Method::Post, url, body)
+    }
+
+    /// A JSON body sent with `method` (an endpoint's, from the table).
+    pub fn json(method: Method, url: String, body: String) -> Self {
         let headers = vec![("content-type", "application/json".to_owned())];
-        HttpRequest { method: Method::Post, url, headers, body: Some(body) }
+        HttpRequest { method, url, headers, body: Some(body) }
     }
 }
 

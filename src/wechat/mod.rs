@@ -11,7 +11,7 @@ pub mod urllink;
 pub mod urlscheme;
 
 use crate::error::Failure;
-use crate::http::{self, HttpRequest};
+use crate::http;
 use crate::input::{key, keys, Key, Object};
 use crate::json::{ObjectWriter, Value};
 use crate::query as query_field;
@@ -153,13 +153,12 @@ impl Expiry {
 }
 
 /// `{url}?access_token=…`, or the Cloud Hosting equivalents.
-pub fn link_request(url: String, credential: Credential, body: &str) -> HttpRequest {
-    let url = match credential {
+pub fn with_credential(url: String, credential: Credential) -> String {
+    match credential {
         Credential::AccessToken(token) => format!("{url}?access_token={}", query_field::encode_component(token)),
         Credential::Cloudbase(token) => format!("{url}?cloudbase_access_token={}", query_field::encode_component(token)),
         Credential::None => url,
-    };
-    HttpRequest::post_json(url, body.to_owned())
+    }
 }
 
 /// A WeChat answer: `errcode` ≠ 0 is an API error; success must carry `result`.
@@ -231,8 +230,8 @@ mod tests {
     }
 
     #[test]
-    fn link_request_carries_the_credential() {
-        let url = |c| link_request("https://api.weixin.qq.com/wxa/x".into(), c, "{}").url;
+    fn the_url_carries_the_credential() {
+        let url = |c| with_credential("https://api.weixin.qq.com/wxa/x".into(), c);
         assert_eq!(url(Credential::AccessToken("a+b")), "https://api.weixin.qq.com/wxa/x?access_token=a%2Bb");
         assert_eq!(url(Credential::Cloudbase("c")), "https://api.weixin.qq.com/wxa/x?cloudbase_access_token=c");
         assert_eq!(url(Credential::None), "https://api.weixin.qq.com/wxa/x");
