@@ -73,6 +73,7 @@ test('the published package has no panicForTests, neither on clients nor in its 
   assert.deepEqual(names.filter((n) => /panic/i.test(n)), []);
   assert.doesNotMatch(fs.readFileSync(path.join(dir, 'miniprogram_links.js'), 'utf8'), /panic(Later)?ForTests/);
   assert.equal('panicLaterForTests' in wx, false);
+  assert.equal('panicInTaskForTests' in wx, false);
 });
 
 test('probe: panicForTests() throws a LinkError INTERNAL_ERROR', (t) => {
@@ -190,6 +191,36 @@ test('probe: a trap on a later step (from a timer) rejects the calls in flight, 
     process.removeListener('uncaughtException', onStray);
   }
   for (const client of [trapping, bystander, refreshing]) {
+    const next = await within(client.urllink.generate({ path: 'pages/a' }), 5000, 'the next call');
+    assert.equal(typeof next.urlLink, 'string');
+  }
+});
+
+test('probe: a trap while a future is polled (in the task queue, not in a call from JavaScript) rejects the calls in flight, is no uncaught exception, and the next call works', async (t) => {
+  if (!probe) return t.skip(SKIP);
+  const { trapping, bystander } = probeClients(ctx.emu);
+  await bystander.urllink.generate({ path: 'pages/a' });
+  const stray = [];
+  const onStray = (err) => stray.push(String(err && err.stack ? err.stack : err));
+  process.on('unhandledRejection', onStray);
+  process.on('uncaughtException', onStray);
+  try {
+    ctx.emu.inject({ route: '/wxa/generate_urllink', kind: 'delay', ms: 300 });
+    const settled = (promise) => promise.then(() => null, (err) => err);
+    const inFlight = settled(bystander.urllink.generate({ path: 'pages/a' }));
+    await sleep(50);
+    const trapped = await within(settled(trapping.panicInTaskForTests()), 3000, 'panicInTaskForTests()');
+    for (const [label, err] of [['the trapping task', trapped], ['the call in flight', await within(inFlight, 3000, 'the call in flight')]]) {
+      assert.ok(err instanceof probe.LinkError, `${label}: expected a LinkError, got ${err && err.stack ? err.stack : err}`);
+      assert.equal(err.code, 'INTERNAL_ERROR', label);
+    }
+    await sleep(400); // past the delayed answer: its callback belongs to the dead instance
+    assert.deepEqual(stray, [], 'unhandled rejections / uncaught exceptions after the trap');
+  } finally {
+    process.removeListener('unhandledRejection', onStray);
+    process.removeListener('uncaughtException', onStray);
+  }
+  for (const client of [trapping, bystander]) {
     const next = await within(client.urllink.generate({ path: 'pages/a' }), 5000, 'the next call');
     assert.equal(typeof next.urlLink, 'string');
   }

@@ -1,18 +1,22 @@
 'use strict';
 // The JavaScript face of miniprogram-links: turns calls into JSON text for the
 // WebAssembly core and its answers back into objects and `LinkError`s.
-// Validation, requests, parsing and token logic all live in the core, and
-// every call into it is synchronous: this file does all the awaiting its steps
-// ask for (send, timers, the caller's token function and tokenStore).
+// Validation, requests, parsing and token logic all live in the core; its link
+// calls and token refreshes are async Rust, which awaits what `io` below offers
+// it: the transport, timers, the caller's token function and tokenStore.
 
 const bindings = require('./miniprogram_links.js');
 const { nodeSend, fetchSend } = require('./transport.cjs');
 
 // A trap (a Rust panic: a bug) leaves the WebAssembly instance unusable. The
 // glue can re-instantiate it; every client then rebuilds its core from its
-// options on its next call. `instance` counts the re-instantiations: a call in
-// progress rejects at its next step (every wait it does is bounded by timeoutMs).
+// options on its next call. `instance` counts the re-instantiations. A trap
+// can come from a call into the core or, while a future is polled, from
+// wasm-bindgen-futures' task queue (the glue hands those to `recoverFrom`,
+// see patch_glue in scripts/lib.sh); either way every call in progress dies
+// with the instance, so each one's `fail` in `inProgress` rejects it.
 let instance = 0;
+const inProgress = new Set();
 
 function isTrap(thrown) {
   return thrown instanceof WebAssembly.RuntimeError;
@@ -22,8 +26,13 @@ function recoverFrom(thrown) {
   if (isTrap(thrown) && typeof bindings.__wbg_reset_state === 'function') {
     bindings.__wbg_reset_state();
     instance += 1;
+    const dying = [...inProgress];
+    inProgress.clear();
+    for (const fail of dying) fail(thrown);
   }
 }
+
+if (typeof bindings.__wbg_on_trap === 'function') bindings.__wbg_on_trap(recoverFrom);
 
 const OPTIONAL_FIELDS = ['field', 'errcode', 'errmsg', 'status', 'logId'];
 
@@ -107,12 +116,41 @@ function toJson(value, platform, api, field) {
   }
 }
 
+// What the core threw or rejected with: a LinkError's fields (as JSON text),
+// or a trap.
 function fromCore(thrown, platform, api) {
   if (typeof thrown === 'string') return new LinkError(JSON.parse(thrown));
   if (thrown instanceof LinkError) return thrown;
   // Only a bug in the package gets here (a trap inside the WebAssembly module).
   recoverFrom(thrown);
   return internalError(platform, api, reasonOf(thrown));
+}
+
+// A call into the core that returns a promise, settled as a LinkError or the
+// result; rejected with INTERNAL_ERROR if the instance traps meanwhile.
+function inCore(platform, api, start) {
+  return new Promise((resolve, reject) => {
+    const fail = (thrown) => reject(internalError(platform, api, `the WebAssembly instance failed and was reset (${reasonOf(thrown)})`));
+    inProgress.add(fail);
+    let pending;
+    try {
+      pending = start();
+    } catch (thrown) {
+      inProgress.delete(fail);
+      reject(fromCore(thrown, platform, api));
+      return;
+    }
+    pending.then(
+      (result) => {
+        inProgress.delete(fail);
+        resolve(JSON.parse(result));
+      },
+      (thrown) => {
+        inProgress.delete(fail);
+        reject(fromCore(thrown, platform, api));
+      }
+    );
+  });
 }
 
 function internalError(platform, api, reason) {
@@ -134,121 +172,16 @@ function bindGenerateMany(...args) {
   };
 }
 
-function createCore(kind, platform, options) {
-  if (options === null || typeof options !== 'object') {
-    throw invalid(platform, kind, 'options', 'must be an object');
-  }
-  let described;
-  let hooks;
-  try {
-    const store = options.tokenStore;
-    // Class instances keep their methods on the prototype, where JSON never looks.
-    const methods = store !== null && typeof store === 'object' ? { get: store.get, set: store.set, lock: store.lock } : undefined;
-    described = { ...options, tokenStore: methods || store, baseUrl: urlParts(options.baseUrl) };
-    const fetchImpl = options.fetch;
-    hooks = {
-      send: fetchImpl === undefined ? defaultSend() : typeof fetchImpl === 'function' ? fetchSend(fetchImpl) : undefined,
-      // The core accepts one way to authenticate: at most one of these is a function.
-      tokenFunction: typeof described.accessToken === 'function' ? described.accessToken : described.cloudbaseAccessToken,
-      store,
-      // The functions the core checked (through `described`), called with `store` as `this`.
-      methods: methods || {},
-    };
-  } catch (err) {
-    throw invalid(platform, kind, 'options', `cannot be read: ${reasonOf(err)}`);
-  }
-  const text = toJson(described, platform, kind, 'options');
-  const build = () => {
-    try {
-      return new bindings.Core(kind, text, hooks.send !== undefined, typeof hooks.methods.lock === 'function');
-    } catch (thrown) {
-      throw fromCore(thrown, platform, kind);
-    }
-  };
-  let core = build();
-  let builtFor = instance;
-  // The token refresh in flight on `core`: concurrent callers share it.
-  let refreshing = null;
-  return {
-    // The client's core, rebuilt if the module was re-instantiated since.
-    core() {
-      if (builtFor !== instance) {
-        core = build();
-        builtFor = instance;
-        refreshing = null;
-      }
-      return core;
-    },
-    send: hooks.send,
-    hooks,
-    // The token method's name, for the refresh's own errors (set by tokenMethod).
-    tokenApi: kind,
-    // The token refresh in flight, or a new one (the core said one is needed:
-    // a `T` or `R` step). Resolves to the token's JSON text (`getAccessToken`'s
-    // result), rejects with a LinkError; every caller waiting gets that outcome.
-    refresh(force) {
-      this.core(); // a core rebuilt after a reset has no refresh in flight
-      if (refreshing === null) {
-        const promise = drive(this, platform, this.tokenApi, (c) => c.refresh(force));
-        const over = () => {
-          if (refreshing === promise) refreshing = null;
-        };
-        promise.then(over, over);
-        refreshing = promise;
-      }
-      return refreshing;
-    },
-  };
-}
-
-// A link method: the core validates and decides (src/wasm/session.rs `Step`),
-// `drive` sends, waits and asks for tokens. A call with a cached token is two
-// synchronous calls into the core, `begin` and `answer`, around one `send`.
-function method(client, platform, api) {
-  const number = bindings.apiNumber(api);
-  return function (request) {
-    try {
-      const text = toJson(request, platform, api, 'request');
-      return drive(client, platform, api, (core) => core.begin(number, text, Date.now())).then(JSON.parse);
-    } catch (thrown) {
-      return Promise.reject(fromCore(thrown, platform, api));
-    }
-  };
-}
-
-const SEND = 83; // 'S'
-const WAIT = 87; // 'W'
-const REFRESH = 84; // 'T': wait for the client's token refresh
-const RENEW = 82; // 'R': getAccessToken needs a refresh
-const FUNCTION = 70; // 'F': the caller's token function
-const GET = 71; // 'G': tokenStore.get
-const LOCK = 76; // 'L': tokenStore.lock
-const SET = 80; // 'P': tokenStore.set
-const RELEASE = 85; // 'U': the release function tokenStore.lock handed over
-
-// How a caller's function settled, as `Core.settled` takes it.
-const RESOLVED = 0;
-const THREW = 1;
-const SILENT = 2;
-const LATE = {};
-
-// The first `count` NUL-separated fields of a step after its letter, and the rest.
-function fields(step, count) {
-  const out = [];
-  let from = 1;
-  for (let i = 0; i < count; i++) {
-    const end = step.indexOf('\0', from);
-    out.push(step.slice(from, end));
-    from = end + 1;
-  }
-  out.push(step.slice(from));
-  return out;
+// Waits `ms`; the core's retry pauses and tokenStore polls.
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // Calls a caller's function and waits at most `ms` for it to settle: one that
 // never does must not hold the call, nor every call sharing its token, forever.
-// `onLate` gets what it resolves to after that. Resolves to [RESOLVED, value],
-// [THREW, thrown] or [SILENT].
+// `onLate` gets what it resolves to after that. Resolves to [0, value]
+// (resolved), [1, thrown] (threw or rejected) or [2] (did not settle in time).
+const LATE = {};
 function settle(fn, self, args, ms, onLate) {
   let timer;
   const late = new Promise((resolve) => {
@@ -259,18 +192,18 @@ function settle(fn, self, args, ms, onLate) {
     called = Reflect.apply(fn, self, args);
   } catch (thrown) {
     clearTimeout(timer);
-    return Promise.resolve([THREW, thrown]);
+    return Promise.resolve([1, thrown]);
   }
   return Promise.race([called, late]).then(
     (value) => {
       clearTimeout(timer);
-      if (value !== LATE) return [RESOLVED, value];
+      if (value !== LATE) return [0, value];
       if (onLate) Promise.resolve(called).then(onLate, () => {});
-      return [SILENT];
+      return [2];
     },
     (thrown) => {
       clearTimeout(timer);
-      return [THREW, thrown];
+      return [1, thrown];
     }
   );
 }
@@ -286,106 +219,87 @@ function releaseNow(release) {
   }
 }
 
-// What a hook step calls, as [function, this, arguments]: the caller's token
-// function, a tokenStore method (with the store's `key()`), or the `release`
-// function tokenStore.lock handed over.
-function hookCall(letter, hooks, key, fields, release) {
-  const { tokenFunction, store, methods } = hooks;
-  switch (letter) {
-    case FUNCTION:
-      return [tokenFunction, null, []];
-    case GET:
-      return [methods.get, store, [key()]];
-    case LOCK:
-      return [methods.lock, store, [key(), Number(fields[0])]];
-    case SET: {
-      const [expiresAt, refreshAt, accessToken] = fields;
-      return [methods.set, store, [key(), { accessToken, expiresAt: Number(expiresAt), refreshAt: Number(refreshAt) }]];
-    }
-    default:
-      return [release, null, []];
-  }
-}
-
-// Runs a job (a link call, a token refresh) from its first step, `start(core)`,
-// to its `D` step; resolves to that step's JSON text, rejects with a LinkError.
-async function drive(client, platform, api, start) {
-  const generation = instance;
-  // The core this job started on: after a reset its jobs are gone.
-  const core = () => {
-    if (instance !== generation) throw internalError(platform, api, 'the WebAssembly instance failed and was reset');
-    return client.core();
-  };
-  // What tokenStore.lock handed over, for the `U` step.
-  let release;
-  try {
-    let step = start(core());
-    for (;;) {
-      const letter = step.charCodeAt(0);
-      switch (letter) {
-        case SEND: {
-          const [id, timeoutMs, method, url, headers, body] = fields(step, 5);
-          let reply;
-          try {
-            // An empty body is none (a GET): request bodies are JSON text.
-            reply = await client.send(method, url, headers, body || undefined, Number(timeoutMs));
-          } catch (thrown) {
-            step = core().failed(Number(id), thrown);
-            break;
-          }
-          const [status, text] = reply;
-          step = core().answer(Number(id), typeof status === 'number' ? status : 0, typeof text === 'string' ? text : undefined);
-          break;
-        }
-        case WAIT: {
-          const [id, ms] = fields(step, 1);
-          await new Promise((resolve) => setTimeout(resolve, Number(ms)));
-          step = core().resume(Number(id));
-          break;
-        }
-        case REFRESH: {
-          const id = Number(step.slice(1));
-          let token;
-          try {
-            token = JSON.parse(await client.refresh(false)).accessToken;
-          } catch (err) {
-            core().abandon(id);
-            throw new LinkError(err); // each caller its own
-          }
-          step = core().resumeWith(id, token);
-          break;
-        }
-        case FUNCTION:
-        case GET:
-        case LOCK:
-        case SET:
-        case RELEASE: {
-          const [id, timeoutMs, ...rest] = fields(step, letter === SET ? 4 : letter === LOCK ? 2 : 1);
-          const [fn, self, args] = hookCall(letter, client.hooks, () => core().storeKey, rest, release);
-          const [outcome, value] = await settle(fn, self, args, Number(timeoutMs), letter === LOCK ? releaseNow : undefined);
-          if (letter === LOCK) release = value;
-          step = core().settled(Number(id), outcome, value);
-          break;
-        }
+// What the core awaits (src/wasm/js.rs `Io`): the transport, timers, and the
+// caller's hooks by name, each bounded by timeoutMs.
+function createIo(send, tokenFunction, store, methods) {
+  return {
+    send,
+    sleep,
+    hook(name, args, ms) {
+      switch (name) {
+        case 'token':
+          return settle(tokenFunction, null, args, ms);
+        case 'lock':
+          return settle(methods.lock, store, args, ms, releaseNow);
+        case 'release':
+          return settle(args[0], null, [], ms);
         default:
-          return step.slice(1);
+          // `get` and `set`: the functions the core checked, called with `store` as `this`.
+          return settle(methods[name], store, args, ms);
       }
-    }
-  } catch (thrown) {
-    throw fromCore(thrown, platform, api);
-  }
+    },
+  };
 }
 
-function tokenMethod(client, platform, api) {
-  client.tokenApi = api;
+function createCore(kind, platform, options) {
+  if (options === null || typeof options !== 'object') {
+    throw invalid(platform, kind, 'options', 'must be an object');
+  }
+  let described;
+  let io;
+  let locks;
+  try {
+    const store = options.tokenStore;
+    // Class instances keep their methods on the prototype, where JSON never looks.
+    const methods = store !== null && typeof store === 'object' ? { get: store.get, set: store.set, lock: store.lock } : undefined;
+    described = { ...options, tokenStore: methods || store, baseUrl: urlParts(options.baseUrl) };
+    const fetchImpl = options.fetch;
+    const send = fetchImpl === undefined ? defaultSend() : typeof fetchImpl === 'function' ? fetchSend(fetchImpl) : undefined;
+    // The core accepts one way to authenticate: at most one of these is a function.
+    const tokenFunction = typeof described.accessToken === 'function' ? described.accessToken : described.cloudbaseAccessToken;
+    io = createIo(send, tokenFunction, store, methods || {});
+    locks = methods !== undefined && typeof methods.lock === 'function';
+  } catch (err) {
+    throw invalid(platform, kind, 'options', `cannot be read: ${reasonOf(err)}`);
+  }
+  const text = toJson(described, platform, kind, 'options');
+  const build = () => {
+    try {
+      return new bindings.Core(kind, text, io, io.send !== undefined, locks);
+    } catch (thrown) {
+      throw fromCore(thrown, platform, kind);
+    }
+  };
+  let core = build();
+  let builtFor = instance;
+  // The client's core, rebuilt if the module was re-instantiated since.
+  return function current() {
+    if (builtFor !== instance) {
+      core = build();
+      builtFor = instance;
+    }
+    return core;
+  };
+}
+
+// A link method: the core validates, sends, retries and parses.
+function method(core, platform, api) {
+  const number = bindings.apiNumber(api);
+  return function (request) {
+    try {
+      const text = toJson(request, platform, api, 'request');
+      return inCore(platform, api, () => core().call(number, text));
+    } catch (thrown) {
+      return Promise.reject(fromCore(thrown, platform, api));
+    }
+  };
+}
+
+function tokenMethod(core, platform, api) {
   return function getAccessToken(request) {
     try {
       const text = toJson(request, platform, api, 'request');
-      const step = client.core().accessToken(text);
-      const result = step.charCodeAt(0) === RENEW ? client.refresh(step[1] === '1') : Promise.resolve(step.slice(1));
-      return result.then(JSON.parse, (err) => {
-        throw new LinkError(err); // each caller its own
-      });
+      return inCore(platform, api, () => core().accessToken(text));
     } catch (thrown) {
       return Promise.reject(fromCore(thrown, platform, api));
     }
@@ -394,10 +308,9 @@ function tokenMethod(client, platform, api) {
 
 class WeChatClient {
   constructor(options) {
-    const client = createCore('WeChatClient', 'wechat', options);
-    const core = client.core;
-    const call = (api) => method(client, 'wechat', api);
-    this.getAccessToken = tokenMethod(client, 'wechat', 'auth.getAccessToken');
+    const core = createCore('WeChatClient', 'wechat', options);
+    const call = (api) => method(core, 'wechat', api);
+    this.getAccessToken = tokenMethod(core, 'wechat', 'auth.getAccessToken');
     this.urlscheme = Object.freeze({
       generate: call('urlscheme.generate'),
       generateNFC: call('urlscheme.generateNFC'),
@@ -430,6 +343,7 @@ class WeChatClient {
         }
       };
       this.panicLaterForTests = () => new Promise((resolve) => setTimeout(resolve, 0)).then(this.panicForTests);
+      this.panicInTaskForTests = () => inCore('wechat', 'panicInTaskForTests', () => core().panicInTaskForTests());
     }
     Object.freeze(this);
   }
@@ -437,14 +351,14 @@ class WeChatClient {
 
 class DouyinClient {
   constructor(options) {
-    const client = createCore('DouyinClient', 'douyin', options);
+    const core = createCore('DouyinClient', 'douyin', options);
     // createCore read `api` already; a getter that throws only now means v1.
     let prefix = 'douyin.';
     try {
       if (options.api === 'v2') prefix = 'douyin.v2.';
     } catch {}
-    const call = (api) => method(client, 'douyin', api);
-    this.getAccessToken = tokenMethod(client, 'douyin', `${prefix}getAccessToken`);
+    const call = (api) => method(core, 'douyin', api);
+    this.getAccessToken = tokenMethod(core, 'douyin', `${prefix}getAccessToken`);
     this.urlLink = Object.freeze({
       generate: call(`${prefix}urlLink.generate`),
       queryInfo: call('douyin.v2.urlLink.queryInfo'),

@@ -158,19 +158,46 @@ ensure_toolchain() {
 # either way. wasm-opt, run later with explicit feature flags, validates that
 # nothing past MVP + those flags is left in the module.
 # patch_glue GLUE: what trap recovery (index.cjs re-instantiates the module
-# after a trap) needs of wasm-bindgen's glue. Nothing to change while every
-# export is synchronous: a trap surfaces in the JavaScript call that caused it.
-# Fails the build if the glue gains closures or a task queue (e.g. from
-# wasm-bindgen-futures): a callback of the old instance, or a trap while a task
-# is polled, would be an uncaught exception that ends the process.
+# after a trap, panic=abort) needs of wasm-bindgen's glue. Futures are polled
+# from wasm-bindgen-futures' task queue and woken by callbacks, all closures
+# the glue makes in makeMutClosure, called by queueMicrotask and promises, not
+# by index.cjs:
+# - a trap inside one would be an uncaught exception that ends the process: it
+#   goes to the handler index.cjs sets with __wbg_on_trap (after the closure's
+#   own bookkeeping, still on the dead instance) instead;
+# - a callback of the instance before the reset (an answer arriving for a call
+#   that died with it) is dropped, where the glue would throw.
+# Each change must apply exactly once: a wasm-bindgen upgrade that changes the
+# glue fails the build here rather than losing the recovery.
 patch_glue() {
   node - "$1" <<'JS'
 const fs = require('node:fs');
 const file = process.argv[2];
-const text = fs.readFileSync(file, 'utf8');
-for (const sign of ['Cannot invoke closure', 'queueMicrotask']) {
-  if (text.includes(sign)) throw new Error(`${file}: the glue has callbacks (${sign}); review patch_glue in scripts/lib.sh`);
-}
+let text = fs.readFileSync(file, 'utf8');
+const once = (from, to) => {
+  const count = text.split(from).length - 1;
+  if (count !== 1) throw new Error(`${file}: expected ${JSON.stringify(from)} once, found it ${count} times; review patch_glue in scripts/lib.sh`);
+  text = text.replace(from, to);
+};
+once("throw new Error('Cannot invoke closure from previous WASM instance');", 'return;');
+once('    CLOSURE_DTORS.register(real, state, state);\n    return real;\n', `    CLOSURE_DTORS.register(real, state, state);
+    const guarded = (...args) => {
+        try {
+            return real(...args);
+        } catch (e) {
+            if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+            __wbg_trap_handler(e);
+        }
+    };
+    guarded._wbg_cb_unref = real._wbg_cb_unref;
+    return guarded;
+`);
+if (/function makeClosure\(/.test(text)) throw new Error(`${file}: the glue has makeClosure too; review patch_glue in scripts/lib.sh`);
+text += `
+let __wbg_trap_handler = (e) => { throw e; };
+exports.__wbg_on_trap = (handler) => { __wbg_trap_handler = handler; };
+`;
+fs.writeFileSync(file, text);
 JS
 }
 

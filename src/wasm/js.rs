@@ -1,27 +1,85 @@
-//! Reading what JavaScript hands over: the clock, `send`'s answers, thrown
-//! values, what the caller's `tokenStore` resolved to. Nothing here calls the
-//! caller's code but the getters `Reflect` reads through, and nothing panics:
-//! every JavaScript failure becomes a `Failure` or a missing value.
+//! What the boundary awaits and reads from JavaScript: the `Io` that
+//! `index.cjs` hands each core (the transport, timers, the caller's token
+//! function and `tokenStore`), and the values they settle to. Nothing here
+//! panics or lets a JavaScript exception through: a thrown value becomes a
+//! `Failure` or a `Hooked`, a value of the wrong shape a missing one.
 
-use js_sys::{Number, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::error::Failure;
 use crate::http::HttpRequest;
-use crate::token::refresh::Answer;
+use crate::token::refresh::{Answer, Hooked};
 use crate::token::Token;
 
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
+#[wasm_bindgen]
+extern "C" {
+    /// `index.cjs`'s `io` for one client.
+    pub type Io;
+
+    /// The transport: resolves to `[status, body]`.
+    #[wasm_bindgen(method, catch)]
+    fn send(this: &Io, method: &str, url: &str, headers: &str, body: Option<String>, timeout_ms: u32) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(method)]
+    fn sleep(this: &Io, ms: f64) -> Promise;
+
+    /// Calls the caller's hook named `hook` (`token`, `get`, `lock`, `set`,
+    /// `release`) with `args`, waiting at most `ms`: resolves to `[0, value]`,
+    /// `[1, thrown]` or `[2]` (it did not settle in time).
+    #[wasm_bindgen(method, catch)]
+    fn hook(this: &Io, hook: &str, args: Array, ms: u32) -> Result<Promise, JsValue>;
 }
 
-pub fn random() -> f64 {
-    js_sys::Math::random()
+/// How one of the caller's hooks settled: its value, or how it failed.
+pub type Settled = Result<JsValue, Hooked>;
+
+impl Io {
+    /// Sends `request`; its answer, or why there is none.
+    pub async fn answer(&self, request: &HttpRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
+        let sent = self.send(request.method.as_str(), &request.url, &header_lines(request), request.body.clone(), timeout_ms);
+        match sent.map(JsFuture::from) {
+            Ok(reply) => match reply.await {
+                Ok(reply) => read_reply(&reply),
+                Err(thrown) => Err(send_failure(&thrown, timeout_ms)),
+            },
+            Err(thrown) => Err(send_failure(&thrown, timeout_ms)),
+        }
+    }
+
+    pub async fn pause(&self, ms: f64) {
+        // `sleep` only resolves.
+        let _ = JsFuture::from(self.sleep(ms)).await;
+    }
+
+    pub async fn call_hook(&self, hook: &str, args: Array, timeout_ms: u32) -> Settled {
+        let settled = match self.hook(hook, args, timeout_ms) {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(thrown) => Err(thrown),
+        };
+        match settled {
+            Ok(outcome) => {
+                let outcome = Array::from(&outcome);
+                match outcome.get(0).as_f64() {
+                    Some(0.0) => Ok(outcome.get(1)),
+                    Some(1.0) => Err(Hooked::Threw(describe_thrown(&outcome.get(1)))),
+                    _ => Err(Hooked::Silent),
+                }
+            }
+            Err(thrown) => Err(Hooked::Threw(describe_thrown(&thrown))),
+        }
+    }
 }
 
-/// `x` as JavaScript writes it, so that `Number(text)` gives `x` back.
-pub fn number_text(x: f64) -> String {
-    Number::from(x).to_string_with_radix(10).map(String::from).unwrap_or_default()
+/// A token as `tokenStore.set` receives it.
+pub fn token_value(token: &Token) -> JsValue {
+    let value = js_sys::Object::new();
+    // Setting own properties on a fresh object cannot fail.
+    let _ = Reflect::set(&value, &"accessToken".into(), &token.access_token.as_str().into());
+    let _ = Reflect::set(&value, &"expiresAt".into(), &token.expires_at.into());
+    let _ = Reflect::set(&value, &"refreshAt".into(), &token.refresh_at.into());
+    value.into()
 }
 
 /// The text of a thrown JavaScript value, whatever was thrown. Read through
@@ -30,7 +88,7 @@ pub fn describe_thrown(value: &JsValue) -> String {
     if let Some(text) = value.as_string() {
         return text;
     }
-    let read = |key: &str| get(value, key).ok().and_then(|v| v.as_string());
+    let read = |key: &str| get(value, key).and_then(|v| v.as_string());
     match (read("message"), read("code")) {
         (Some(message), Some(code)) if !message.contains(&code) => format!("{code}: {message}"),
         (Some(message), _) => message,
@@ -39,62 +97,52 @@ pub fn describe_thrown(value: &JsValue) -> String {
     }
 }
 
-fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
-    Reflect::get(target, &JsValue::from_str(key))
+fn get(target: &JsValue, key: &str) -> Option<JsValue> {
+    Reflect::get(target, &JsValue::from_str(key)).ok()
 }
 
-/// Headers as `name:value` lines: one string across the boundary, not an object
-/// built key by key.
-fn push_header_lines(out: &mut String, request: &HttpRequest) {
+/// Headers as `name:value` lines: one string across the boundary, not an
+/// object built key by key; a NUL (which no header may hold) is replaced.
+fn header_lines(request: &HttpRequest) -> String {
+    let mut lines = String::new();
     for (name, value) in &request.headers {
-        out.extend([*name, ":", value, "\n"]);
+        lines.extend([*name, ":", value, "\n"]);
     }
+    if lines.contains('\0') {
+        lines = lines.replace('\0', "\u{fffd}");
+    }
+    lines
 }
 
 /// What `send` (`pkg-template/transport.cjs`) rejected with: its timer fired,
 /// the server answered more than the transport reads (an answer, so `HTTP_ERROR`),
 /// or the network failed.
-pub fn send_failure(thrown: &JsValue, timeout_ms: u32) -> Failure {
-    let text = |key| get(thrown, key).ok().and_then(|v| v.as_string());
+fn send_failure(thrown: &JsValue, timeout_ms: u32) -> Failure {
+    let text = |key| get(thrown, key).and_then(|v| v.as_string());
     if text("name").as_deref() == Some("TimeoutError") {
         return Failure::Timeout { after_ms: timeout_ms };
     }
     if text("code").as_deref() == Some("ERR_ANSWER_TOO_LARGE") {
-        let status = get(thrown, "status").ok().and_then(|s| s.as_f64()).filter(|s| (100.0..1000.0).contains(s));
+        let status = get(thrown, "status").and_then(|s| s.as_f64()).filter(|s| (100.0..1000.0).contains(s));
         return Failure::http(status.map_or(0, |s| s as u16), "the answer exceeded 4 MB");
     }
     Failure::Network { reason: describe_thrown(thrown) }
 }
 
-/// `send`'s `[status, body]`, as `index.cjs` passes them on (`0` for a status
-/// that is not a number, no body for one that is not text).
-pub fn reply(status: f64, body: Option<String>) -> Result<(u16, String), Failure> {
-    match body {
-        Some(body) if (100.0..1000.0).contains(&status) => Ok((status as u16, body)),
+/// `send`'s `[status, body]`.
+fn read_reply(reply: &JsValue) -> Result<(u16, String), Failure> {
+    let status = get(reply, "0").and_then(|s| s.as_f64()).filter(|s| (100.0..1000.0).contains(s));
+    match (status, get(reply, "1").and_then(|b| b.as_string())) {
+        (Some(status), Some(body)) => Ok((status as u16, body)),
         _ => Err(Failure::Network { reason: "fetch resolved to something that is not a Response".into() }),
     }
-}
-
-/// Appends a request as the fields of a `send` step: `method`, `url`, header
-/// lines and body, `\0`-separated (the body last: JSON text never holds a raw NUL;
-/// `baseUrl` may not hold one). No body (a GET) is an empty one.
-pub fn push_request_fields(out: &mut String, request: &HttpRequest) {
-    out.extend([request.method.as_str(), "\0", &request.url, "\0"]);
-    if request.headers.iter().any(|(_, value)| value.contains('\0')) {
-        let mut lines = String::new();
-        push_header_lines(&mut lines, request);
-        out.push_str(&lines.replace('\0', "\u{fffd}"));
-    } else {
-        push_header_lines(out, request);
-    }
-    out.extend(["\0", request.body.as_deref().unwrap_or("")]);
 }
 
 impl Answer for JsValue {
     fn token(&self) -> Option<Token> {
         // Field by field: a store may hand back anything.
-        let text = |key| get(self, key).ok().and_then(|v| v.as_string());
-        let number = |key| get(self, key).ok().and_then(|v| v.as_f64());
+        let text = |key| get(self, key).and_then(|v| v.as_string());
+        let number = |key| get(self, key).and_then(|v| v.as_f64());
         match (text("accessToken"), number("expiresAt"), number("refreshAt")) {
             (Some(access_token), Some(expires_at), Some(refresh_at)) => Some(Token { access_token, expires_at, refresh_at }),
             _ => None,

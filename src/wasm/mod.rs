@@ -1,23 +1,25 @@
 //! The JavaScript boundary: the only `#[wasm_bindgen]` exports.
 //!
-//! Requests arrive as JSON text (see `input`), results leave as JSON text and
-//! errors as the JSON of `LinkError`'s fields; `pkg-template/index.cjs` turns
-//! those into objects and real `Error`s. Every export is synchronous: a link
-//! call, a token refresh or `getAccessToken` is a few calls (`begin`,
-//! `answer`, `settled`, ...) that `index.cjs` strings together around what the
-//! steps ask of it (`session::Step`: send, wait, call the caller's token
-//! function or `tokenStore`). The core is sans-IO; JavaScript moves the bytes.
+//! Requests arrive as JSON text (see `input`); a link call, a token refresh
+//! and `getAccessToken` are `async` (`calls`), awaiting the transport, timers
+//! and the caller's hooks through `Io` on wasm-bindgen-futures. Results and
+//! the fields of a `LinkError` leave as values; `pkg-template/index.cjs` turns
+//! the fields into a real `Error`.
 
+mod calls;
 mod js;
-mod session;
 
+use std::rc::Rc;
+
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::Api;
 use crate::client::Client;
-use crate::error::{Error, Failure};
-use crate::token::refresh::Hooked;
-use session::{Session, Step};
+use crate::error::Failure;
+use calls::State;
+use js::Io;
 
 /// Runs when the module is instantiated, and again when `__wbg_reset_state`
 /// re-instantiates it after a trap (the glue calls it unconditionally).
@@ -27,130 +29,75 @@ fn start() {}
 /// One `WeChatClient` or `DouyinClient`.
 #[wasm_bindgen(js_name = Core)]
 pub struct Core {
-    session: Session,
+    state: Rc<State>,
 }
 
 #[wasm_bindgen(js_class = Core)]
 impl Core {
     /// `kind` is `WeChatClient` or `DouyinClient`; `options` the options' JSON;
-    /// `can_send` whether there is a `send` (a `fetch`); `store_locks` whether
-    /// the `tokenStore` has a `lock`.
+    /// `io` what the calls await (`calls`); `can_send` whether there is a
+    /// transport; `store_locks` whether the `tokenStore` has a `lock`.
     #[wasm_bindgen(constructor)]
-    pub fn new(kind: &str, options: &str, can_send: bool, store_locks: bool) -> Result<Core, JsValue> {
+    pub fn new(kind: &str, options: &str, io: Io, can_send: bool, store_locks: bool) -> Result<Core, JsValue> {
         let client_api = if kind == "DouyinClient" { Api::DouyinClient } else { Api::WechatClient };
-        // No session yet: only the options' own secret needs hiding.
-        let core = Client::new(client_api, options).map_err(|error| JsValue::from_str(&error_json_without_session(options, &error)))?;
+        // No client yet: only the options' own secret needs hiding.
+        let client = Client::new(client_api, options).map_err(|error| JsValue::from_str(&error_json_without_client(options, &error)))?;
         if !can_send {
             let error = Failure::invalid("fetch", "no fetch function is available").at(client_api);
-            return Err(JsValue::from_str(&error_json_without_session(options, &error)));
+            return Err(JsValue::from_str(&error_json_without_client(options, &error)));
         }
-        Ok(Core { session: Session::new(core, store_locks) })
+        Ok(Core { state: Rc::new(State::new(client, io, store_locks)) })
     }
 
-    /// Starts a link call: validates `request` for the link method numbered
-    /// `api` (`apiNumber`) at `now_ms` (`Date.now()`, read by the caller: one
-    /// call out of wasm fewer) and returns the first step (see
-    /// `Session::step_text`); throws a `LinkError`'s JSON.
-    pub fn begin(&mut self, api: u32, request: &str, now_ms: f64) -> Result<String, JsValue> {
-        let session = &mut self.session;
-        let call = match Api::from_number(api) {
-            Some(api) if api != session.core.token_api() => session.core.prepare(api, request, (now_ms / 1000.0).floor() as i64),
-            _ => Err(Failure::invalid("api", "is not a link method").at(session.core.token_api())),
-        };
-        let step = call.and_then(|call| session.begin(call, now_ms));
-        self.step(step)
+    /// A link call of the method numbered `api` (`apiNumber`) with `request`
+    /// (JSON text): a promise of its result, or of a `LinkError`'s fields.
+    pub fn call(&self, api: u32, request: String) -> Promise {
+        let state = Rc::clone(&self.state);
+        future_to_promise(async move {
+            match Api::from_number(api) {
+                Some(api) if api != state.client.token_api() => calls::link_call(state, api, request).await,
+                _ => Err(state.rejection(&Failure::invalid("api", "is not a link method").at(state.client.token_api()))),
+            }
+        })
     }
 
-    /// The `[status, body]` that `send` resolved to for job `id`, passed as
-    /// two arguments (fewer crossings than reading an array); the next step.
-    pub fn answer(&mut self, id: u32, status: f64, body: Option<String>) -> Result<String, JsValue> {
-        let step = self.session.answer(id, js::reply(status, body));
-        self.step(step)
-    }
-
-    /// What `send` threw or rejected with for job `id`; the next step.
-    pub fn failed(&mut self, id: u32, thrown: &JsValue) -> Result<String, JsValue> {
-        let failure = js::send_failure(thrown, self.session.core.config.timeout_ms);
-        let step = self.session.answer(id, Err(failure));
-        self.step(step)
-    }
-
-    /// Job `id` after its pause; the next step.
-    pub fn resume(&mut self, id: u32) -> Result<String, JsValue> {
-        let step = self.session.resume(id);
-        self.step(step)
-    }
-
-    /// How the caller's function that job `id` waited for settled: `outcome`
-    /// 0 resolved to `value`, 1 threw or rejected with `value`, 2 did not
-    /// settle within `timeoutMs`. The next step.
-    pub fn settled(&mut self, id: u32, outcome: u32, value: &JsValue) -> Result<String, JsValue> {
-        let settled = match outcome {
-            0 => Ok(value),
-            1 => Err(Hooked::Threw(js::describe_thrown(value))),
-            _ => Err(Hooked::Silent),
-        };
-        let step = self.session.settled(id, settled);
-        self.step(step)
-    }
-
-    /// Link call `id` with the token of the refresh it waited for; the next step.
-    #[wasm_bindgen(js_name = resumeWith)]
-    pub fn resume_with(&mut self, id: u32, token: String) -> Result<String, JsValue> {
-        let step = self.session.send_with(id, Some(token));
-        self.step(step)
-    }
-
-    /// Forgets link call `id`: the refresh it waited for failed.
-    pub fn abandon(&mut self, id: u32) {
-        self.session.abandon(id);
-    }
-
-    /// Starts a token refresh (`force`: skip the store's token); its first step.
-    /// Its `D` step is `getAccessToken`'s result.
-    pub fn refresh(&mut self, force: bool) -> Result<String, JsValue> {
-        let step = self.session.refresh(force);
-        self.step(step)
-    }
-
-    /// `getAccessToken(request)`: `D` and the cached token's result, or `R`
-    /// (a refresh); throws a `LinkError`'s JSON.
+    /// `getAccessToken(request)`: a promise of `{ accessToken, expiresIn }`.
     #[wasm_bindgen(js_name = accessToken)]
-    pub fn access_token(&self, request: &str) -> Result<String, JsValue> {
-        let step = self.session.core.force_refresh(request).map(|force| self.session.access_token(force));
-        self.step(step)
+    pub fn access_token(&self, request: String) -> Promise {
+        future_to_promise(calls::access_token(Rc::clone(&self.state), request))
     }
 
-    /// The key of this client's token in the `tokenStore`.
-    #[wasm_bindgen(getter, js_name = storeKey)]
-    pub fn store_key(&self) -> String {
-        self.session.core.store_key()
-    }
-
-    fn step(&self, step: Result<Step, Error>) -> Result<String, JsValue> {
-        self.session.step_text(step).map_err(|error| JsValue::from_str(&error))
-    }
-
-    /// The plaintext scheme, synchronously; throws a `LinkError`'s JSON.
+    /// The plaintext scheme, synchronously; throws a `LinkError`'s fields.
     #[wasm_bindgen(js_name = plainScheme)]
     pub fn plain_scheme(&self, request: &str) -> Result<String, JsValue> {
-        self.session.core.plain_scheme(request).map_err(|error| JsValue::from_str(&self.session.error_json(&error)))
+        self.state.client.plain_scheme(request).map_err(|error| self.state.rejection(&error))
     }
 }
 
 #[cfg(feature = "panic-probe")]
 #[wasm_bindgen(js_class = Core)]
 impl Core {
-    /// Traps the instance, as a bug would; only in test builds (`index.cjs`
-    /// also calls it from a timer, as a trap on a later step).
+    /// Traps the instance, as a bug would; only in test builds.
     #[wasm_bindgen(js_name = panicForTests)]
     #[allow(clippy::panic)]
     pub fn panic_for_tests(&self) {
         panic!("panicForTests");
     }
+
+    /// Traps the instance while a future is polled, after a pause: inside
+    /// wasm-bindgen-futures' task queue, not in a call from JavaScript.
+    #[wasm_bindgen(js_name = panicInTaskForTests)]
+    #[allow(clippy::panic)]
+    pub fn panic_in_task_for_tests(&self) -> Promise {
+        let state = Rc::clone(&self.state);
+        future_to_promise(async move {
+            state.io.pause(10.0).await;
+            panic!("panicInTaskForTests");
+        })
+    }
 }
 
-/// The number `begin` takes for the API named `name` (`LinkError.api`'s
+/// The number `call` takes for the API named `name` (`LinkError.api`'s
 /// spelling), or -1 for a name that is none.
 #[wasm_bindgen(js_name = apiNumber)]
 pub fn api_number(name: &str) -> i32 {
@@ -175,7 +122,7 @@ pub fn endpoints() -> String {
 }
 
 /// A constructor error: the options may hold a secret or token to hide.
-fn error_json_without_session(options: &str, error: &crate::error::Error) -> String {
+fn error_json_without_client(options: &str, error: &crate::error::Error) -> String {
     let options = crate::json::parse(options).unwrap_or(crate::json::Value::Null);
     let secrets: Vec<&str> =
         ["secret", "accessToken", "cloudbaseAccessToken"].iter().filter_map(|k| options.get(k).and_then(|v| v.as_str())).collect();

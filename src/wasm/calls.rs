@@ -1,0 +1,153 @@
+//! One client's calls, awaited: a link call, a token refresh and
+//! `getAccessToken` run the core's policies (`crate::token::link_call`,
+//! `crate::token::refresh`) and await what those need through `Io`. Nothing
+//! here decides; no `RefCell` borrow is held across an `await`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::js::{self, Io};
+use crate::api::Api;
+use crate::client::Client;
+use crate::error::Error;
+use crate::token::link_call::{LinkCall, Need as LinkNeed};
+use crate::token::refresh::{Answer, Env, Event, Need, Refresh, Tokens};
+use crate::token::Token;
+use crate::wechat::token;
+
+pub struct State {
+    pub client: Client,
+    pub io: Io,
+    /// Whether the `tokenStore` has a `lock`.
+    store_locks: bool,
+    tokens: RefCell<Tokens>,
+    /// The token refresh in flight: concurrent callers await the same one.
+    refreshing: RefCell<Option<Promise>>,
+}
+
+/// A rejection: a `LinkError`'s fields, secrets hidden.
+pub type Rejection = JsValue;
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+impl State {
+    pub fn new(client: Client, io: Io, store_locks: bool) -> State {
+        State { client, io, store_locks, tokens: RefCell::default(), refreshing: RefCell::default() }
+    }
+
+    /// Runs `decide` with the core's view of this moment: the client, its tokens,
+    /// JavaScript's clock and randomness.
+    fn decide<T>(&self, decide: impl FnOnce(&mut Env) -> T) -> T {
+        let mut tokens = self.tokens.borrow_mut();
+        decide(&mut Env { client: &self.client, tokens: &mut tokens, now_ms: now_ms(), random: &js_sys::Math::random })
+    }
+
+    pub fn rejection(&self, error: &Error) -> Rejection {
+        JsValue::from_str(&self.client.error_json(error, self.tokens.borrow().seen()))
+    }
+
+    fn timeout_ms(&self) -> u32 {
+        self.client.config.timeout_ms
+    }
+}
+
+/// A link call of `api` with `request` (JSON text), from validation to result.
+pub async fn link_call(state: Rc<State>, api: Api, request: String) -> Result<JsValue, Rejection> {
+    let now_s = (now_ms() / 1000.0).floor() as i64;
+    let call = state.client.prepare(api, &request, now_s).map_err(|e| state.rejection(&e))?;
+    let (mut link, mut need) = state.decide(|env| LinkCall::start(call, env));
+    loop {
+        need = match need {
+            LinkNeed::Send(request) => {
+                let answer = state.io.answer(&request, state.timeout_ms()).await;
+                state.decide(|env| link.answered(answer, env))
+            }
+            LinkNeed::Wait(ms) => {
+                state.io.pause(ms).await;
+                Ok(link.resumed(&state.client))
+            }
+            LinkNeed::Refresh => {
+                let token = refreshed(&state, false).await?;
+                Ok(link.send_with(Some(token.access_token), &state.client))
+            }
+            LinkNeed::Function => {
+                let settled = state.io.call_hook("token", Array::new(), state.timeout_ms()).await;
+                let mut tokens = state.tokens.borrow_mut();
+                link.from_function(settled.map(|value| value.as_string()), &state.client, &mut tokens)
+            }
+            LinkNeed::Done(result) => return Ok(JsValue::from_str(&result.to_json())),
+        }
+        .map_err(|e| state.rejection(&e))?;
+    }
+}
+
+/// `getAccessToken`: the cached token, or a refresh's (`request`: JSON text).
+pub async fn access_token(state: Rc<State>, request: String) -> Result<JsValue, Rejection> {
+    let force = state.client.force_refresh(&request).map_err(|e| state.rejection(&e))?;
+    let cached = state.tokens.borrow().cache.usable(now_ms()).filter(|_| !force).cloned();
+    let token = match cached {
+        Some(token) => token,
+        None => refreshed(&state, force).await?,
+    };
+    Ok(JsValue::from_str(&token::result(&token.access_token, token.expires_in(now_ms()))))
+}
+
+/// The client's token refresh: the one in flight, or a new one.
+async fn refreshed(state: &Rc<State>, force: bool) -> Result<Token, Rejection> {
+    let in_flight = state.refreshing.borrow().clone();
+    let promise = in_flight.unwrap_or_else(|| {
+        let promise = future_to_promise(refresh(Rc::clone(state), force));
+        *state.refreshing.borrow_mut() = Some(promise.clone());
+        promise
+    });
+    let token = JsFuture::from(promise).await?;
+    Answer::token(&token).ok_or(token)
+}
+
+/// One token refresh, to its end; resolves to the token (`tokenStore.set`'s shape).
+async fn refresh(state: Rc<State>, force: bool) -> Result<JsValue, Rejection> {
+    let outcome = run_refresh(&state, force).await;
+    state.refreshing.replace(None);
+    outcome.map(|token| js::token_value(&token)).map_err(|error| state.rejection(&error))
+}
+
+async fn run_refresh(state: &State, force: bool) -> Result<Token, Error> {
+    let key = JsValue::from_str(&state.client.store_key());
+    let ms = state.timeout_ms();
+    // What `tokenStore.lock` handed over, for `Need::Release`.
+    let mut release = JsValue::UNDEFINED;
+    let (mut refresh, mut need) = state.decide(|env| Refresh::start(force, state.store_locks, env));
+    loop {
+        let settled = match need {
+            Need::Send(request) => {
+                let answer = state.io.answer(&request, ms).await;
+                need = state.decide(|env| refresh.step(Event::Reply(answer), env));
+                continue;
+            }
+            Need::Wait(pause) => {
+                state.io.pause(pause).await;
+                need = state.decide(|env| refresh.step(Event::Resumed, env));
+                continue;
+            }
+            Need::Get => state.io.call_hook("get", Array::of1(&key), ms).await,
+            Need::Lock(ttl) => {
+                let settled = state.io.call_hook("lock", Array::of2(&key, &ttl.into()), ms).await;
+                if let Ok(value) = &settled {
+                    release = value.clone();
+                }
+                settled
+            }
+            Need::Set(token) => state.io.call_hook("set", Array::of2(&key, &js::token_value(&token)), ms).await,
+            Need::Release => state.io.call_hook("release", Array::of1(&release), ms).await,
+            Need::Done(outcome) => return outcome,
+        };
+        let hooked = settled.as_ref().map(|value| value as &dyn Answer).map_err(Clone::clone);
+        need = state.decide(|env| refresh.step(Event::Hook(hooked), env));
+    }
+}
