@@ -165,19 +165,19 @@ pub fn append_cq(request: &str) -> Result<String, JsValue> {
     let input = crate::input::parse("request", request).map_err(|f| f.at(api));
     input
         .and_then(|input| crate::wechat::cq::append(&input).map_err(|f| f.at(api)))
-        .map_err(|error| JsValue::from_str(&error.fields(str::to_owned).to_json()))
+        .map_err(|error| JsValue::from_str(&serde_json::to_string(&error.fields(str::to_owned)).unwrap_or_default()))
 }
 
-/// The endpoint table's JSON (`api::endpoints_json`): rate limits and quotas by API name.
+/// The endpoint table's JSON (`api::endpoint_table`): rate limits and quotas by API name.
 #[wasm_bindgen]
 pub fn endpoints() -> String {
-    crate::api::endpoints_json()
+    serde_json::to_string(&crate::api::endpoint_table()).unwrap_or_default()
 }
 
 /// A constructor error: the options may hold a secret or token to hide.
 fn error_json_without_session(options: &str, error: &crate::error::Error) -> String {
-    let options = crate::json::parse(options).unwrap_or(crate::json::Value::Null);
+    let options = serde_json::from_str(options).unwrap_or(serde_json::Value::Null);
     let secrets: Vec<&str> =
         ["secret", "accessToken", "cloudbaseAccessToken"].iter().filter_map(|k| options.get(k).and_then(|v| v.as_str())).collect();
-    error.fields(|text| crate::redact::redact(text, &secrets)).to_json()
+    serde_json::to_string(&error.fields(|text| crate::redact::redact(text, &secrets))).unwrap_or_default()
 }

@@ -4,6 +4,7 @@
 //! they need into the `Step`s `index.cjs` carries out (send, wait, call the
 //! caller's token function or `tokenStore`) and hands back how that went.
 
+use serde_json::Value;
 use wasm_bindgen::JsValue;
 
 use super::js;
@@ -11,7 +12,6 @@ use crate::api::Api;
 use crate::client::{Call, Client};
 use crate::error::{Error, Failure};
 use crate::http::HttpRequest;
-use crate::json::Value;
 use crate::token::link_call::{self, LinkCall};
 use crate::token::refresh::{Answer, Env, Event, Hooked, Need, Refresh, Tokens};
 use crate::token::Token;
@@ -135,7 +135,7 @@ impl Session {
             Step::Release(id) => format!("U{id}\0{ms}"),
             Step::Done(result) => {
                 let mut text = String::from("D");
-                result.write(&mut text);
+                text.push_str(&serde_json::to_string(&result).unwrap_or_default());
                 text
             }
             Step::Token(result) => ["D", &result].concat(),
@@ -143,7 +143,7 @@ impl Session {
     }
 
     pub fn error_json(&self, error: &Error) -> String {
-        self.core.error_json(error, self.tokens.seen())
+        serde_json::to_string(&self.core.error_fields(error, self.tokens.seen())).unwrap_or_default()
     }
 
     /// Starts a link call (`now_ms`: the clock as the call began).
@@ -227,7 +227,9 @@ impl Session {
     pub fn access_token(&self, force: bool) -> Step {
         let now = js::now_ms();
         match self.tokens.cache.usable(now).filter(|_| !force) {
-            Some(cached) => Step::Token(token::result(&cached.access_token, cached.expires_in(now))),
+            Some(cached) => {
+                Step::Token(serde_json::to_string(&token::result(&cached.access_token, cached.expires_in(now))).unwrap_or_default())
+            }
             None => Step::Renew(force),
         }
     }
@@ -258,7 +260,7 @@ impl Session {
             Need::Done(outcome) => {
                 self.jobs.end(id);
                 let token = outcome?;
-                Step::Token(token::result(&token.access_token, token.expires_in(js::now_ms())))
+                Step::Token(serde_json::to_string(&token::result(&token.access_token, token.expires_in(js::now_ms()))).unwrap_or_default())
             }
         })
     }
