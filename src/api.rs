@@ -2,9 +2,7 @@
 //! `LinkError.api`, and everything the client, the errors and the JavaScript
 //! side (the batch limiter, the CLI) know about each API.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::douyin;
 use crate::errcode::Documented;
@@ -248,10 +246,14 @@ impl Api {
     }
 }
 
-/// One endpoint as the JavaScript side reads it (the batch limiter, the CLI).
+/// The table as the JavaScript side reads it (the batch limiter, the CLI):
+/// `{ "<api>": { platform, perSecond?, quota? }, … }`.
+pub struct EndpointTable;
+
+/// One endpoint in [`EndpointTable`].
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct EndpointView {
+struct EndpointView {
     platform: Platform,
     #[serde(skip_serializing_if = "Option::is_none")]
     per_second: Option<u32>,
@@ -259,9 +261,13 @@ pub struct EndpointView {
     quota: Option<&'static str>,
 }
 
-/// `{ "<api>": { platform, perSecond?, quota? }, … }`, by API name.
-pub fn endpoint_table() -> BTreeMap<&'static str, EndpointView> {
-    Api::endpoints().map(|e| (e.name, EndpointView { platform: e.platform, per_second: e.per_second, quota: e.quota })).collect()
+impl Serialize for EndpointTable {
+    // Straight from the declarations: a map type would sort them first, which
+    // links a sort into the module.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let view = |e: &Endpoint| EndpointView { platform: e.platform, per_second: e.per_second, quota: e.quota };
+        serializer.collect_map(Api::endpoints().map(|e| (e.name, view(e))))
+    }
 }
 
 #[cfg(test)]
@@ -294,7 +300,7 @@ mod tests {
     #[test]
     fn the_table_for_javascript() {
         use serde_json::Value;
-        let table = serde_json::to_value(endpoint_table()).unwrap();
+        let table = serde_json::to_value(EndpointTable).unwrap();
         let scheme = table.get("urlscheme.generate").unwrap();
         assert_eq!(scheme.get("perSecond").and_then(Value::as_i64), Some(100));
         assert_eq!(scheme.get("quota").and_then(Value::as_str), Some("wechat.links"));

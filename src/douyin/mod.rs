@@ -43,7 +43,7 @@ pub fn parse_v1(status: u16, body: &str, result: &str) -> Result<Map<String, Val
 
 /// A v2 answer: `{err_no, err_msg, log_id, data}`; resolves to `data` with `logId`.
 pub fn parse_v2(status: u16, body: &str, result: Option<&str>) -> Result<Value, Failure> {
-    let map = http::json_object(status, body)?;
+    let mut map = http::json_object(status, body)?;
     let log_id = map.get("log_id").and_then(Value::as_str).map(str::to_owned);
     let err_no = int(&map, "err_no");
     if err_no != 0 {
@@ -52,7 +52,7 @@ pub fn parse_v2(status: u16, body: &str, result: Option<&str>) -> Result<Value, 
     if !(200..300).contains(&status) {
         return Err(http::error_status(status));
     }
-    let Some(Value::Object(mut data)) = map.get("data").cloned() else {
+    let Some(Value::Object(mut data)) = map.remove("data") else {
         return Err(Failure::http(status, "the answer has no `data`"));
     };
     if let Some(result) = result {

@@ -168,10 +168,10 @@ pub fn append_cq(request: &str) -> Result<String, JsValue> {
         .map_err(|error| JsValue::from_str(&serde_json::to_string(&error.fields(str::to_owned)).unwrap_or_default()))
 }
 
-/// The endpoint table's JSON (`api::endpoint_table`): rate limits and quotas by API name.
+/// The endpoint table's JSON (`api::EndpointTable`): rate limits and quotas by API name.
 #[wasm_bindgen]
 pub fn endpoints() -> String {
-    serde_json::to_string(&crate::api::endpoint_table()).unwrap_or_default()
+    serde_json::to_string(&crate::api::EndpointTable).unwrap_or_default()
 }
 
 /// A constructor error: the options may hold a secret or token to hide.
