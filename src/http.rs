@@ -47,8 +47,8 @@ impl HttpRequest {
     }
 }
 
-/// The JSON text of a body or result. Only for types that always serialise
-/// (string keys, no custom `Serialize`), so the empty fallback is never taken.
+/// The JSON text of a body or a value. Only for types whose serialisation
+/// cannot fail (string keys, no fallible `Serialize`): the fallback is never taken.
 pub fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
