@@ -1,6 +1,6 @@
 'use strict';
 // The JavaScript face of miniprogram-links: turns calls into JSON text for the
-// WebAssembly core and its answers back into objects and `LinkError`s.
+// WebAssembly core, and the fields of its errors into `LinkError`s.
 // Validation, requests, parsing and token logic all live in the core; its link
 // calls and token refreshes are async Rust, which awaits what `io` below offers
 // it: the transport, timers, the caller's token function and tokenStore.
@@ -116,11 +116,11 @@ function toJson(value, platform, api, field) {
   }
 }
 
-// What the core threw or rejected with: a LinkError's fields (as JSON text),
+// What the core threw or rejected with: a LinkError's fields (a plain object),
 // or a trap.
 function fromCore(thrown, platform, api) {
-  if (typeof thrown === 'string') return new LinkError(JSON.parse(thrown));
   if (thrown instanceof LinkError) return thrown;
+  if (thrown !== null && typeof thrown === 'object' && Object.getPrototypeOf(thrown) === Object.prototype) return new LinkError(thrown);
   // Only a bug in the package gets here (a trap inside the WebAssembly module).
   recoverFrom(thrown);
   return internalError(platform, api, reasonOf(thrown));
@@ -143,7 +143,7 @@ function inCore(platform, api, start) {
     pending.then(
       (result) => {
         inProgress.delete(fail);
-        resolve(JSON.parse(result));
+        resolve(result);
       },
       (thrown) => {
         inProgress.delete(fail);

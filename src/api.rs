@@ -2,25 +2,19 @@
 //! `LinkError.api`, and everything the client, the errors and the JavaScript
 //! side (the batch limiter, the CLI) know about each API.
 
+use serde::{Serialize, Serializer};
+
 use crate::douyin;
 use crate::errcode::Documented;
 use crate::http::Method;
-use crate::json::ObjectWriter;
 use crate::wechat;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Serialised as its name: `wechat`, `douyin`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Platform {
     Wechat,
     Douyin,
-}
-
-impl Platform {
-    pub fn name(self) -> &'static str {
-        match self {
-            Platform::Wechat => "wechat",
-            Platform::Douyin => "douyin",
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -254,17 +248,26 @@ impl Api {
 
 /// The table as the JavaScript side reads it (the batch limiter, the CLI):
 /// `{ "<api>": { platform, perSecond?, quota? }, … }`.
-pub fn endpoints_json() -> String {
-    let mut all = ObjectWriter::default();
-    for endpoint in Api::endpoints() {
-        let one = ObjectWriter::default()
-            .string("platform", Some(endpoint.platform.name()))
-            .integer("perSecond", endpoint.per_second.map(i64::from))
-            .string("quota", endpoint.quota)
-            .finish();
-        all.json(endpoint.name, Some(&one));
+pub struct EndpointTable;
+
+/// One endpoint in [`EndpointTable`].
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EndpointView {
+    platform: Platform,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_second: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quota: Option<&'static str>,
+}
+
+impl Serialize for EndpointTable {
+    // Straight from the declarations: a map type would sort them first, which
+    // links a sort into the module.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let view = |e: &Endpoint| EndpointView { platform: e.platform, per_second: e.per_second, quota: e.quota };
+        serializer.collect_map(Api::endpoints().map(|e| (e.name, view(e))))
     }
-    all.finish()
 }
 
 #[cfg(test)]
@@ -296,12 +299,13 @@ mod tests {
 
     #[test]
     fn the_table_for_javascript() {
-        let table = crate::json::parse(&endpoints_json()).unwrap();
+        use serde_json::Value;
+        let table = serde_json::to_value(EndpointTable).unwrap();
         let scheme = table.get("urlscheme.generate").unwrap();
-        assert_eq!(scheme.get("perSecond").and_then(crate::json::Value::as_i64), Some(100));
-        assert_eq!(scheme.get("quota").and_then(crate::json::Value::as_str), Some("wechat.links"));
+        assert_eq!(scheme.get("perSecond").and_then(Value::as_i64), Some(100));
+        assert_eq!(scheme.get("quota").and_then(Value::as_str), Some("wechat.links"));
         assert!(table.get("shortlink.generate").unwrap().get("perSecond").is_none());
-        assert_eq!(table.get("douyin.v2.getAccessToken").unwrap().get("platform").and_then(crate::json::Value::as_str), Some("douyin"));
+        assert_eq!(table.get("douyin.v2.getAccessToken").unwrap().get("platform").and_then(Value::as_str), Some("douyin"));
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! The sans-IO client: turns a method call into requests and answers into
 //! results, for whichever platform the options chose. The boundary moves the bytes.
 
+use serde_json::Value;
+
 use crate::api::{Api, CredentialIn, Endpoint};
 use crate::config::{Auth, Config, Flavor, Source};
 use crate::douyin::{self, urllink as dy, Generation};
-use crate::error::{Error, Failure};
+use crate::error::{Error, ErrorFields, Failure};
 use crate::http::HttpRequest;
 use crate::input::{self, keys, Object};
-use crate::json::Value;
 use crate::redact;
 use crate::wechat::{self, nfc, plain_scheme, query, shortlink, token::Grant, urllink, urlscheme, Credential};
 
@@ -208,9 +209,9 @@ impl Client {
         redact::redact(text, &secrets)
     }
 
-    /// The JSON of a `LinkError`, secrets and `tokens` hidden.
-    pub fn error_json(&self, error: &Error, tokens: &[String]) -> String {
-        error.fields(|text| self.redact(text, tokens)).to_json()
+    /// The fields of a `LinkError`, secrets and `tokens` hidden.
+    pub fn error_fields(&self, error: &Error, tokens: &[String]) -> ErrorFields {
+        error.fields(|text| self.redact(text, tokens))
     }
 }
 
@@ -218,16 +219,20 @@ impl Client {
 mod tests {
     use super::*;
     use crate::http::Method;
-    use crate::json::json;
+    use serde_json::json;
 
     const NOW: i64 = 1_800_000_000;
 
     fn wechat(options: Value) -> Client {
-        Client::new(Api::WechatClient, &options.to_json()).unwrap()
+        Client::new(Api::WechatClient, &options.to_string()).unwrap()
     }
 
     fn body_of(request: &HttpRequest) -> Value {
-        crate::json::parse(request.body.as_deref().unwrap()).unwrap()
+        serde_json::from_str(request.body.as_deref().unwrap()).unwrap()
+    }
+
+    fn error_json(client: &Client, error: &Error, tokens: &[String]) -> String {
+        serde_json::to_string(&client.error_fields(error, tokens)).unwrap()
     }
 
     #[test]
@@ -277,8 +282,8 @@ mod tests {
     #[test]
     fn douyin_v1_puts_the_token_in_the_body() {
         let options = json!({"appid": "tt1", "secret": "s", "baseUrl": crate::config::url_parts("http://127.0.0.1:9/")});
-        let client = Client::new(Api::DouyinClient, &options.to_json()).unwrap();
-        let call = client.prepare(Api::DouyinUrlLinkGenerate, &json!({"expireTime": NOW + 3600}).to_json(), NOW).unwrap();
+        let client = Client::new(Api::DouyinClient, &options.to_string()).unwrap();
+        let call = client.prepare(Api::DouyinUrlLinkGenerate, &json!({"expireTime": NOW + 3600}).to_string(), NOW).unwrap();
         let request = client.request(&call, Some("T1"));
         assert_eq!(request.url, "http://127.0.0.1:9/api/apps/url_link/generate");
         assert_eq!(
@@ -325,7 +330,7 @@ mod tests {
     fn a_fixed_access_token_is_hidden_before_first_use() {
         let client = wechat(json!({"appid": "wx1", "accessToken": "FIXED-TOKEN-1"}));
         let error = client.prepare(Api::UrlschemeGenerate, r#"{"jumpWxa":{"envVersion":"FIXED-TOKEN-1"}}"#, NOW).unwrap_err();
-        assert!(!client.error_json(&error, &[]).contains("FIXED-TOKEN-1"));
+        assert!(!error_json(&client, &error, &[]).contains("FIXED-TOKEN-1"));
     }
 
     #[test]
@@ -334,7 +339,7 @@ mod tests {
         assert_eq!(client.redact("SECRET-VALUE and TOKEN-1", &["TOKEN-1".to_owned()]), "*** and ***");
         let error = Failure::Api { errcode: 40001, errmsg: "invalid credential TOKEN-1".into(), status: 200, log_id: None }
             .at(Api::UrllinkGenerate);
-        let json = client.error_json(&error, &["TOKEN-1".to_owned()]);
+        let json = error_json(&client, &error, &["TOKEN-1".to_owned()]);
         assert!(!json.contains("TOKEN-1"), "{json}");
         assert!(json.contains(r#""errmsg":"invalid credential ***""#), "{json}");
     }

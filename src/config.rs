@@ -1,10 +1,11 @@
 //! Client options, checked once at construction so that a bad one fails at once.
 
+use serde_json::Value;
+
 use crate::api::{Api, Platform};
 use crate::douyin::{self, Generation};
 use crate::error::{Error, Failure};
 use crate::input::{self, clip, describe, key, number_text, Key, Object};
-use crate::json::Value;
 use crate::wechat;
 
 const APPID: Key = key("appid");
@@ -282,7 +283,7 @@ impl Config {
 /// `baseUrl` as `index.cjs` hands it over, for host tests: the parts of `href`,
 /// which must already be in the canonical form `new URL()` gives (no parsing here).
 #[cfg(test)]
-pub fn url_parts(href: &str) -> serde_json::Value {
+pub fn url_parts(href: &str) -> Value {
     let (protocol, rest) = href.split_once("//").unwrap_or((href, ""));
     let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
     let (userinfo, host) = authority.rsplit_once('@').unwrap_or(("", authority));
@@ -299,10 +300,10 @@ pub fn url_parts(href: &str) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     fn wechat(options: Value) -> Result<Config, Error> {
-        Config::read(Api::WechatClient, &options.to_json())
+        Config::read(Api::WechatClient, &options.to_string())
     }
 
     fn field_of<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
@@ -321,7 +322,7 @@ mod tests {
 
     #[test]
     fn each_way_to_authenticate() {
-        let f: serde_json::Value = serde_json::from_str(FUNCTION).unwrap();
+        let f: Value = serde_json::from_str(FUNCTION).unwrap();
         assert_eq!(wechat(json!({"accessToken": "t"})).unwrap().auth, Auth::Given(Source::Fixed("t".into())));
         assert_eq!(wechat(json!({"accessToken": f})).unwrap().auth, Auth::Given(Source::Function));
         assert_eq!(wechat(json!({"cloudbaseAccessToken": "c"})).unwrap().auth, Auth::Cloudbase(Source::Fixed("c".into())));
@@ -383,18 +384,18 @@ mod tests {
             "https://example.com:8x/",
         ] {
             let error = base_of(href).unwrap_err();
-            assert!(error.fields(str::to_owned).to_json().contains(r#""field":"baseUrl""#), "{href}");
+            assert!(serde_json::to_string(&error.fields(str::to_owned)).unwrap().contains(r#""field":"baseUrl""#), "{href}");
             assert!(!error.message(str::to_owned).contains("pw"), "{href}: the message must not quote the URL");
         }
         // What `new URL()` refused, and anything that did not come through it.
-        for given in [serde_json::json!({"$type": "URL"}), serde_json::json!("https://api.weixin.qq.com"), serde_json::json!(5)] {
+        for given in [json!({"$type": "URL"}), json!("https://api.weixin.qq.com"), json!(5)] {
             assert_eq!(field_of(wechat(json!({"appid": "wx1", "secret": "s", "baseUrl": given}))), "baseUrl");
         }
     }
 
     #[test]
     fn douyin_needs_an_appid_and_knows_its_generations() {
-        let douyin = |v: Value| Config::read(Api::DouyinClient, &v.to_json());
+        let douyin = |v: Value| Config::read(Api::DouyinClient, &v.to_string());
         assert_eq!(field_of(douyin(json!({"accessToken": "t"}))), "appid");
         let v1 = douyin(json!({"appid": "tt1", "secret": "s"})).unwrap();
         assert_eq!((v1.flavor, v1.base_url.as_str()), (Flavor::Douyin(Generation::V1), "https://developer.toutiao.com"));

@@ -3,9 +3,10 @@
 //! Crossing into JavaScript it becomes a `LinkError` (see `pkg-template/index.cjs`)
 //! built from [`Error::fields`].
 
+use serde::Serialize;
+
 use crate::api::{Api, Platform};
 pub use crate::errcode::{Class, Documented};
-use crate::json::ObjectWriter;
 
 /// What went wrong, with what a caller needs to act on it.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,7 +40,9 @@ fn excerpt(body: &str) -> String {
     cut
 }
 
-/// The fields of a JavaScript `LinkError`.
+/// The fields of a JavaScript `LinkError`, as `index.cjs` builds it from them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ErrorFields {
     code: &'static str,
     message: String,
@@ -47,30 +50,16 @@ pub struct ErrorFields {
     api: &'static str,
     retryable: bool,
     class: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     errcode: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     errmsg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     log_id: Option<String>,
-}
-
-impl ErrorFields {
-    /// The JSON `index.cjs` builds the `LinkError` from.
-    pub fn to_json(&self) -> String {
-        ObjectWriter::default()
-            .string("code", Some(self.code))
-            .string("message", Some(&self.message))
-            .string("platform", Some(self.platform.name()))
-            .string("api", Some(self.api))
-            .bool("retryable", Some(self.retryable))
-            .string("class", Some(self.class))
-            .string("field", self.field.as_deref())
-            .integer("errcode", self.errcode)
-            .string("errmsg", self.errmsg.as_deref())
-            .integer("status", self.status.map(i64::from))
-            .string("logId", self.log_id.as_deref())
-            .finish()
-    }
 }
 
 impl Failure {
@@ -197,10 +186,10 @@ pub fn invalid_field<T: std::fmt::Debug>(result: Result<T, Failure>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::{json, Value};
+    use serde_json::{json, Value};
 
     fn fields_of(err: &Error) -> Value {
-        crate::json::parse(&err.fields(str::to_owned).to_json()).unwrap()
+        serde_json::to_value(err.fields(str::to_owned)).unwrap()
     }
 
     fn api_error(api: Api, errcode: i64) -> Error {

@@ -1,7 +1,10 @@
 //! The sans-IO edge: requests as plain data, answers as `(status, body)`.
 
+use serde::Serialize;
+use serde_json::error::Category;
+use serde_json::{Map, Value};
+
 use crate::error::Failure;
-use crate::json::{Map, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -44,21 +47,27 @@ impl HttpRequest {
     }
 }
 
+/// The JSON text of a body or a value. Only for types whose serialisation
+/// cannot fail (string keys, no fallible `Serialize`): the fallback is never taken.
+pub fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// A body's text read back, for tests that compare it with `json!`.
 #[cfg(test)]
 pub fn value_of(body: Result<String, Failure>) -> Result<Value, Failure> {
-    body.map(|text| crate::json::parse(&text).unwrap())
+    body.map(|text| serde_json::from_str(&text).unwrap())
 }
 
 /// The answer as a JSON object, or an `HTTP_ERROR` saying what it was instead.
-pub fn json_object(status: u16, body: &str) -> Result<Map, Failure> {
+pub fn json_object(status: u16, body: &str) -> Result<Map<String, Value>, Failure> {
     // Kept long enough that redaction sees whole tokens; the message cuts it later.
     const KEPT: usize = 2000;
-    let reason = match crate::json::parse(body) {
+    let reason = match serde_json::from_str(body) {
         Ok(Value::Object(map)) => return Ok(map),
         Ok(_) => "the body is JSON but not an object",
         Err(_) if body.trim().is_empty() => "the body is empty",
-        Err(err) if err.cut_short => "the body is cut short",
+        Err(err) if err.classify() == Category::Eof => "the body is cut short",
         Err(_) if (200..300).contains(&status) => "the body is not JSON",
         Err(_) => "the body is not the platform's JSON",
     };
@@ -99,7 +108,7 @@ pub fn camel_case(value: Value) -> Value {
 }
 
 /// A field a success answer must carry (`openlink`, `url_link`, `scheme_info`, ...).
-pub fn required(map: &Map, name: &str, status: u16) -> Result<(), Failure> {
+pub fn required(map: &Map<String, Value>, name: &str, status: u16) -> Result<(), Failure> {
     match map.get(name) {
         Some(Value::String(s)) if !s.is_empty() => Ok(()),
         Some(Value::Object(_)) => Ok(()),
@@ -110,7 +119,7 @@ pub fn required(map: &Map, name: &str, status: u16) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn camel_case_reaches_nested_keys() {

@@ -5,8 +5,9 @@
 //! `{"$type":"function"}`, so that a wrong type is reported, not silently dropped.
 //! Every key has two spellings: the cloud-call name and the HTTPS name.
 
+use serde_json::{Map, Value};
+
 use crate::error::Failure;
-use crate::json::{Map, Value};
 
 /// One request or option key: `camel` is the cloud-call name, `snake` the HTTPS name.
 #[derive(Clone, Copy, Debug)]
@@ -34,13 +35,13 @@ pub enum Instant {
 
 /// A JSON object whose keys are all known, read one key at a time.
 pub struct Object<'a> {
-    map: &'a Map,
+    map: &'a Map<String, Value>,
     prefix: String,
 }
 
 /// Parses the JSON text the JavaScript side produced from `field` (a request, the options).
 pub fn parse(field: &str, text: &str) -> Result<Value, Failure> {
-    crate::json::parse(text).map_err(|_| Failure::invalid(field, "cannot be read: it is not JSON"))
+    serde_json::from_str(text).map_err(|_| Failure::invalid(field, "cannot be read: it is not JSON"))
 }
 
 /// "a string", "a Date", "a function", ...: what a value is, for error messages.
@@ -60,7 +61,7 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
-fn marker(map: &Map) -> Option<&str> {
+fn marker(map: &Map<String, Value>) -> Option<&str> {
     map.get("$type").and_then(Value::as_str)
 }
 
@@ -250,7 +251,7 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     const PATH: Key = key("path");
     const EXPIRE_TIME: Key = keys("expireTime", "expire_time");

@@ -15,7 +15,6 @@ pub mod errcode;
 pub mod error;
 pub mod http;
 pub mod input;
-pub mod json;
 pub mod query;
 pub mod redact;
 pub mod retry;

@@ -1,8 +1,10 @@
 //! `query` fields: a string as given, or a plain object encoded for the caller.
 
+use serde_json::{Map, Value};
+
 use crate::error::Failure;
+use crate::http::json_text;
 use crate::input::{describe, Key, Object};
-use crate::json::{Map, Value};
 use crate::validate;
 
 /// What JavaScript's `encodeURIComponent` leaves alone.
@@ -46,12 +48,12 @@ pub fn encode_path(text: &str) -> String {
 }
 
 /// `{a: 1, b: 'x y'}` → `a=1&b=x%20y`, in the object's own key order.
-fn form_encode(field: &str, map: &Map) -> Result<String, Failure> {
+fn form_encode(field: &str, map: &Map<String, Value>) -> Result<String, Failure> {
     let mut pairs = Vec::with_capacity(map.len());
     for (name, value) in map.iter() {
         let text = match value {
             Value::String(s) => s.clone(),
-            Value::Number(n) => n.text().to_owned(),
+            Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             other => {
                 let reason = format!("values must be strings, numbers or booleans, got {}", describe(other));
@@ -82,7 +84,7 @@ pub fn douyin(obj: &Object, key: Key) -> Result<String, Failure> {
     let text = match obj.raw(key) {
         None => "{}".to_owned(),
         Some(Value::String(s)) => s.clone(),
-        Some(value @ Value::Object(map)) if !map.contains_key("$type") => value.to_json(),
+        Some(value @ Value::Object(map)) if !map.contains_key("$type") => json_text(value),
         Some(other) => {
             return Err(Failure::invalid(field, format!("must be a JSON object's text or a plain object, got {}", describe(other))))
         }
@@ -95,7 +97,7 @@ pub fn douyin(obj: &Object, key: Key) -> Result<String, Failure> {
 mod tests {
     use super::*;
     use crate::input::key;
-    use crate::json::json;
+    use serde_json::json;
 
     const QUERY: Key = key("query");
 

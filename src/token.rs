@@ -4,11 +4,15 @@
 pub mod link_call;
 pub mod refresh;
 
+use serde::Serialize;
+
 /// Refresh this long before the platform's expiry, at most half the lifetime.
 const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
 
-/// A token as cached in memory and in a `tokenStore`.
-#[derive(Clone, Debug, PartialEq)]
+/// A token as cached in memory and in a `tokenStore`
+/// (`{ accessToken, expiresAt, refreshAt }`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Token {
     pub access_token: String,
     /// When the platform stops accepting it (ms since the epoch).
@@ -130,6 +134,13 @@ mod tests {
         cache.reject("STALE");
         assert!(!cache.may_adopt(&stale, NOW));
         assert!(cache.may_adopt(&Token::granted("FRESH".into(), 7200.0, NOW), NOW));
+    }
+
+    #[test]
+    fn a_token_is_stored_under_camel_case_names() {
+        let t = Token { access_token: "T".into(), expires_at: 1.5, refresh_at: 2.0 };
+        let value = serde_json::to_value(&t).unwrap();
+        assert_eq!(value, serde_json::json!({"accessToken": "T", "expiresAt": 1.5, "refreshAt": 2.0}));
     }
 
     #[test]

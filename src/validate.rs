@@ -83,8 +83,8 @@ pub fn wechat_query(field: &str, value: &str, max: usize) -> Result<(), Failure>
 /// 004: the text of a JSON object, at most 1024 characters, Douyin's charset.
 pub fn douyin_query(field: &str, value: &str) -> Result<(), Failure> {
     chars_within(field, value, DOUYIN_QUERY_MAX_CHARS, &DOUYIN_QUERY)?;
-    match crate::json::parse(value) {
-        Ok(crate::json::Value::Object(_)) => Ok(()),
+    match serde_json::from_str(value) {
+        Ok(serde_json::Value::Object(_)) => Ok(()),
         _ => Err(Failure::invalid(field, "must be the text of a JSON object, such as {\"id\":\"1\"} (use {} for none)")),
     }
 }

@@ -154,7 +154,7 @@ proptest! {
                 let input = json!({"scheme": "s", "urlLink": "u", "pageUrl": "p", "expireTime": NOW + 3600}).to_string();
                 if let Ok(call) = client.prepare(*api, &input, NOW) {
                     if let Err(error) = client.parse(&call, status, &body) {
-                        let json = client.error_json(&error, &["token".to_owned()]);
+                        let json = serde_json::to_string(&client.error_fields(&error, &["token".to_owned()])).unwrap();
                         prop_assert!(serde_json::from_str::<Value>(&json).is_ok());
                     }
                 }

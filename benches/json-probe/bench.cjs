@@ -72,7 +72,7 @@ for (const [name, c] of Object.entries(CASES)) {
   // The pieces.
   r.stringifyReplacer = time(() => (sink += JSON.stringify(c.request, markNonJson).length), N);
   r.stringifyPlain = time(() => (sink += JSON.stringify(c.request).length), N);
-  r.requestText = time(() => (sink += probe.in_text(reqText)), N); // string copied in + json::parse
+  r.requestText = time(() => (sink += probe.in_text(reqText)), N); // string copied in + serde_json::from_str
   r.requestValue = time(() => (sink += probe.in_value(c.request)), N); // serde-wasm-bindgen walks the object
   r.responseText = time(() => (sink += probe.in_text(c.response)), N);
   r.responseValue = time(() => (sink += probe.in_value(JSON.parse(c.response))), N); // JSON.parse in JS, then walk
@@ -101,11 +101,11 @@ md.push('|---|---|' + Object.keys(CASES).map(() => '---:').join('|') + '|');
 const row = (step, way, key) => md.push(`| ${step} | ${way} | ${Object.values(results).map((r) => us(r[key])).join(' | ')} |`);
 row('request in', 'now: `JSON.stringify` with the replacer', 'stringifyReplacer');
 row('', '(the same without the replacer)', 'stringifyPlain');
-row('', 'now: text copied in + the package\'s `json::parse`', 'requestText');
+row('', 'now: text copied in + `serde_json::from_str`', 'requestText');
 row('', 'alt: object → serde-wasm-bindgen (into `serde_json::Value`)', 'requestValue');
-row('response body in', 'now: text copied in + `json::parse`', 'responseText');
+row('response body in', 'now: text copied in + `serde_json::from_str`', 'responseText');
 row('', 'alt: `JSON.parse` in JS + serde-wasm-bindgen', 'responseValue');
-row('result out', 'now: `to_json` + text out + `JSON.parse`', 'resultText');
+row('result out', 'now: `serde_json::to_string` + text out + `JSON.parse`', 'resultText');
 row('', 'alt: serde-wasm-bindgen builds the object', 'resultValue');
 row('**whole call**', '**now (text)**', 'callText');
 row('', '**alt (values)**', 'callValue');

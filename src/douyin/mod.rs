@@ -5,9 +5,10 @@ pub mod errors;
 pub mod token;
 pub mod urllink;
 
+use serde_json::{Map, Value};
+
 use crate::error::Failure;
 use crate::http;
-use crate::json::{Map, Value};
 
 pub const V1_BASE_URL: &str = "https://developer.toutiao.com";
 pub const V2_BASE_URL: &str = "https://open.douyin.com";
@@ -18,16 +19,16 @@ pub enum Generation {
     V2,
 }
 
-fn int(map: &Map, key: &str) -> i64 {
+fn int(map: &Map<String, Value>, key: &str) -> i64 {
     map.get(key).and_then(Value::as_i64).unwrap_or(0)
 }
 
-fn text(map: &Map, key: &str) -> String {
+fn text(map: &Map<String, Value>, key: &str) -> String {
     map.get(key).and_then(Value::as_str).unwrap_or("").to_owned()
 }
 
 /// A v1 answer: `{err_no, err_tips, …}`; success must carry `result`.
-pub fn parse_v1(status: u16, body: &str, result: &str) -> Result<Map, Failure> {
+pub fn parse_v1(status: u16, body: &str, result: &str) -> Result<Map<String, Value>, Failure> {
     let map = http::json_object(status, body)?;
     let err_no = int(&map, "err_no");
     if err_no != 0 {
@@ -42,7 +43,7 @@ pub fn parse_v1(status: u16, body: &str, result: &str) -> Result<Map, Failure> {
 
 /// A v2 answer: `{err_no, err_msg, log_id, data}`; resolves to `data` with `logId`.
 pub fn parse_v2(status: u16, body: &str, result: Option<&str>) -> Result<Value, Failure> {
-    let map = http::json_object(status, body)?;
+    let mut map = http::json_object(status, body)?;
     let log_id = map.get("log_id").and_then(Value::as_str).map(str::to_owned);
     let err_no = int(&map, "err_no");
     if err_no != 0 {
@@ -51,7 +52,7 @@ pub fn parse_v2(status: u16, body: &str, result: Option<&str>) -> Result<Value, 
     if !(200..300).contains(&status) {
         return Err(http::error_status(status));
     }
-    let Some(Value::Object(mut data)) = map.get("data").cloned() else {
+    let Some(Value::Object(mut data)) = map.remove("data") else {
         return Err(Failure::http(status, "the answer has no `data`"));
     };
     if let Some(result) = result {
@@ -66,7 +67,7 @@ pub fn parse_v2(status: u16, body: &str, result: Option<&str>) -> Result<Value, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn v1_answers() {

@@ -1,28 +1,30 @@
 //! Douyin access tokens: v1 `POST /api/apps/v2/token`, v2 `POST /oauth/client_token/`.
 //! As on WeChat, a new token cuts the old one's life to 5 minutes.
 
+use serde::Serialize;
+use serde_json::{Map, Value};
+
 use super::Generation;
 use crate::error::Failure;
-use crate::http::{self, HttpRequest};
-use crate::json::{Map, ObjectWriter, Value};
+use crate::http::{self, json_text, HttpRequest};
 use crate::wechat::token::Grant;
+
+/// The client-credential body, under each generation's names.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Credentials<'a> {
+    V1 { appid: &'a str, secret: &'a str, grant_type: &'static str },
+    V2 { client_key: &'a str, client_secret: &'a str, grant_type: &'static str },
+}
 
 /// `url`: the generation's token endpoint (the endpoint table's).
 pub fn request(generation: Generation, url: String, appid: &str, secret: &str) -> Result<HttpRequest, Failure> {
+    let grant_type = "client_credential";
     let body = match generation {
-        Generation::V1 => credentials("appid", appid, "secret", secret),
-        Generation::V2 => credentials("client_key", appid, "client_secret", secret),
+        Generation::V1 => Credentials::V1 { appid, secret, grant_type },
+        Generation::V2 => Credentials::V2 { client_key: appid, client_secret: secret, grant_type },
     };
-    Ok(HttpRequest::post_json(url, body))
-}
-
-/// The client-credential body, under each generation's names.
-fn credentials(id_key: &str, appid: &str, secret_key: &str, secret: &str) -> String {
-    ObjectWriter::default()
-        .string(id_key, Some(appid))
-        .string(secret_key, Some(secret))
-        .string("grant_type", Some("client_credential"))
-        .finish()
+    Ok(HttpRequest::post_json(url, json_text(&body)))
 }
 
 fn grant_from(data: Option<&Value>, status: u16) -> Result<Grant, Failure> {
@@ -38,7 +40,7 @@ fn grant_from(data: Option<&Value>, status: u16) -> Result<Grant, Failure> {
 /// v1: `{err_no, err_tips, data: {access_token, expires_in}}`.
 /// v2: `{data: {access_token, expires_in, error_code, description}, message}`.
 pub fn grant(generation: Generation, status: u16, body: &str) -> Result<Grant, Failure> {
-    let map: Map = http::json_object(status, body)?;
+    let map: Map<String, Value> = http::json_object(status, body)?;
     let (code, message) = match generation {
         Generation::V1 => (map.get("err_no"), map.get("err_tips")),
         Generation::V2 => {
@@ -60,10 +62,10 @@ pub fn grant(generation: Generation, status: u16, body: &str) -> Result<Grant, F
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     fn body_of(req: &HttpRequest) -> Value {
-        crate::json::parse(req.body.as_deref().unwrap()).unwrap()
+        serde_json::from_str(req.body.as_deref().unwrap()).unwrap()
     }
 
     #[test]

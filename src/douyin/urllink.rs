@@ -2,10 +2,13 @@
 //! body. v2: `POST /api/apps/v1/url_link/{generate,query_info,query_quota}/`,
 //! token in the `access-token` header.
 
+use serde::Serialize;
+use serde_json::Value;
+
 use super::Generation;
 use crate::error::Failure;
+use crate::http::json_text;
 use crate::input::{key, keys, Key, Object};
-use crate::json::{ObjectWriter, Value};
 use crate::query;
 use crate::validate;
 
@@ -14,6 +17,28 @@ const PATH: Key = key("path");
 const QUERY: Key = key("query");
 const EXPIRE_TIME: Key = keys("expireTime", "expire_time");
 const URL_LINK: Key = keys("urlLink", "url_link");
+
+/// The generate body; the app is `ma_app_id` in v1, `app_id` in v2.
+#[derive(Serialize)]
+struct Generate<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ma_app_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    app_id: Option<&'a str>,
+    app_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    query: String,
+    expire_time: i64,
+}
+
+/// The v2 query bodies: `{app_id, url_link}` and `{app_id}`.
+#[derive(Serialize)]
+struct Query<'a> {
+    app_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url_link: Option<&'a str>,
+}
 
 /// The generate body without the token (v1 adds it as `access_token`).
 /// The platform rounds the validity up to whole hours (004).
@@ -32,20 +57,11 @@ pub fn generate_body(generation: Generation, appid: &str, input: &Value, now: i6
     let query = query::douyin(&req, QUERY)?;
     let at = req.instant(EXPIRE_TIME)?.ok_or_else(|| Failure::invalid(req.field(EXPIRE_TIME), "is required"))?;
     let expire_time = validate::douyin_expire_time(&req.field(EXPIRE_TIME), at, now)?;
-    Ok(ObjectWriter::default()
-        .string(app_key(generation), Some(appid))
-        .string("app_name", Some(app_name))
-        .string("path", path)
-        .string("query", Some(&query))
-        .integer("expire_time", Some(expire_time))
-        .finish())
-}
-
-fn app_key(generation: Generation) -> &'static str {
-    match generation {
-        Generation::V1 => "ma_app_id",
-        Generation::V2 => "app_id",
-    }
+    let (ma_app_id, app_id) = match generation {
+        Generation::V1 => (Some(appid), None),
+        Generation::V2 => (None, Some(appid)),
+    };
+    Ok(json_text(&Generate { ma_app_id, app_id, app_name, path, query, expire_time }))
 }
 
 /// v1 carries the token as the first field of the body (`body`: an object's JSON text).
@@ -54,7 +70,7 @@ pub fn with_token(token: &str, body: &str) -> String {
         return body.to_owned();
     };
     let mut out = String::from("{\"access_token\":");
-    crate::json::write_string(&mut out, token);
+    out.push_str(&json_text(token));
     if !rest.starts_with('}') {
         out.push(',');
     }
@@ -64,19 +80,19 @@ pub fn with_token(token: &str, body: &str) -> String {
 
 pub fn query_info_body(appid: &str, input: &Value) -> Result<String, Failure> {
     let req = Object::new(input, "", &[URL_LINK])?;
-    Ok(ObjectWriter::default().string("app_id", Some(appid)).string("url_link", Some(req.required_string(URL_LINK)?)).finish())
+    Ok(json_text(&Query { app_id: appid, url_link: Some(req.required_string(URL_LINK)?) }))
 }
 
 pub fn query_quota_body(appid: &str, input: &Value) -> Result<String, Failure> {
     Object::new(input, "", &[])?;
-    Ok(ObjectWriter::default().string("app_id", Some(appid)).finish())
+    Ok(json_text(&Query { app_id: appid, url_link: None }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::http::value_of;
-    use crate::json::json;
+    use serde_json::json;
 
     const NOW: i64 = 1_800_000_000;
 
@@ -88,7 +104,7 @@ mod tests {
     fn v1_body_as_in_the_reference() {
         let input = json!({"path": "pages/index", "query": {"id": "123"}, "expireTime": NOW + 3600});
         let text = with_token("0801121", &generate_body(Generation::V1, "tt1", &input, NOW).unwrap());
-        let body = crate::json::parse(&text).unwrap();
+        let body: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(
             body,
             json!({"access_token": "0801121", "ma_app_id": "tt1", "app_name": "douyin", "path": "pages/index",

@@ -4,12 +4,13 @@
 //! error). The boundary carries out what it needs; the clock and randomness
 //! come in through [`Env`].
 
+use serde_json::Value;
+
 use super::refresh::{self, Env, Hooked, Tokens};
 use crate::client::{Call, Client};
 use crate::config::{Auth, Source};
 use crate::error::{Class, Error, Failure};
 use crate::http::HttpRequest;
-use crate::json::Value;
 use crate::retry;
 
 /// A link call between the steps of its life.

@@ -49,7 +49,7 @@ impl State {
     }
 
     pub fn rejection(&self, error: &Error) -> Rejection {
-        JsValue::from_str(&self.client.error_json(error, self.tokens.borrow().seen()))
+        js::value(&self.client.error_fields(error, self.tokens.borrow().seen()))
     }
 
     fn timeout_ms(&self) -> u32 {
@@ -81,7 +81,7 @@ pub async fn link_call(state: Rc<State>, api: Api, request: String) -> Result<Js
                 let mut tokens = state.tokens.borrow_mut();
                 link.from_function(settled.map(|value| value.as_string()), &state.client, &mut tokens)
             }
-            LinkNeed::Done(result) => return Ok(JsValue::from_str(&result.to_json())),
+            LinkNeed::Done(result) => return Ok(js::value(&result)),
         }
         .map_err(|e| state.rejection(&e))?;
     }
@@ -95,7 +95,7 @@ pub async fn access_token(state: Rc<State>, request: String) -> Result<JsValue, 
         Some(token) => token,
         None => refreshed(&state, force).await?,
     };
-    Ok(JsValue::from_str(&token::result(&token.access_token, token.expires_in(now_ms()))))
+    Ok(js::value(&token::result(&token.access_token, token.expires_in(now_ms()))))
 }
 
 /// The client's token refresh: the one in flight, or a new one.
@@ -107,14 +107,15 @@ async fn refreshed(state: &Rc<State>, force: bool) -> Result<Token, Rejection> {
         promise
     });
     let token = JsFuture::from(promise).await?;
-    Answer::token(&token).ok_or(token)
+    // The value `refresh` made, so it reads back.
+    Answer::token(&token).ok_or_else(|| JsValue::from_str("the token refresh resolved to no token"))
 }
 
 /// One token refresh, to its end; resolves to the token (`tokenStore.set`'s shape).
 async fn refresh(state: Rc<State>, force: bool) -> Result<JsValue, Rejection> {
     let outcome = run_refresh(&state, force).await;
     state.refreshing.replace(None);
-    outcome.map(|token| js::token_value(&token)).map_err(|error| state.rejection(&error))
+    outcome.map(|token| js::value(&token)).map_err(|error| state.rejection(&error))
 }
 
 async fn run_refresh(state: &State, force: bool) -> Result<Token, Error> {
@@ -143,7 +144,7 @@ async fn run_refresh(state: &State, force: bool) -> Result<Token, Error> {
                 }
                 settled
             }
-            Need::Set(token) => state.io.call_hook("set", Array::of2(&key, &js::token_value(&token)), ms).await,
+            Need::Set(token) => state.io.call_hook("set", Array::of2(&key, &js::value(&token)), ms).await,
             Need::Release => state.io.call_hook("release", Array::of1(&release), ms).await,
             Need::Done(outcome) => return outcome,
         };

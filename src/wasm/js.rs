@@ -5,6 +5,8 @@
 //! `Failure` or a `Hooked`, a value of the wrong shape a missing one.
 
 use js_sys::{Array, Promise, Reflect};
+use serde::Serialize;
+use serde_wasm_bindgen::Serializer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -72,14 +74,11 @@ impl Io {
     }
 }
 
-/// A token as `tokenStore.set` receives it.
-pub fn token_value(token: &Token) -> JsValue {
-    let value = js_sys::Object::new();
-    // Setting own properties on a fresh object cannot fail.
-    let _ = Reflect::set(&value, &"accessToken".into(), &token.access_token.as_str().into());
-    let _ = Reflect::set(&value, &"expiresAt".into(), &token.expires_at.into());
-    let _ = Reflect::set(&value, &"refreshAt".into(), &token.refresh_at.into());
-    value.into()
+/// A result, a `LinkError`'s fields or a token as a JavaScript value: maps as
+/// plain objects, integers as numbers. Nothing the core serializes can fail
+/// to (no maps with non-string keys, no custom `Serialize` that errs).
+pub fn value<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value.serialize(&Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// The text of a thrown JavaScript value, whatever was thrown. Read through

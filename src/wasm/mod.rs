@@ -1,10 +1,11 @@
 //! The JavaScript boundary: the only `#[wasm_bindgen]` exports.
 //!
-//! Requests arrive as JSON text (see `input`); a link call, a token refresh
-//! and `getAccessToken` are `async` (`calls`), awaiting the transport, timers
-//! and the caller's hooks through `Io` on wasm-bindgen-futures. Results and
-//! the fields of a `LinkError` leave as values; `pkg-template/index.cjs` turns
-//! the fields into a real `Error`.
+//! Requests arrive as JSON text (`JSON.stringify`, with markers for what JSON
+//! cannot carry: see `input`), parsed by serde_json. A link call, a token
+//! refresh and `getAccessToken` are `async` (`calls`), awaiting the transport,
+//! timers and the caller's hooks through `Io` on wasm-bindgen-futures. Results
+//! and the fields of a `LinkError` leave as values, through serde-wasm-bindgen;
+//! `pkg-template/index.cjs` turns the fields into a real `Error`.
 
 mod calls;
 mod js;
@@ -41,10 +42,10 @@ impl Core {
     pub fn new(kind: &str, options: &str, io: Io, can_send: bool, store_locks: bool) -> Result<Core, JsValue> {
         let client_api = if kind == "DouyinClient" { Api::DouyinClient } else { Api::WechatClient };
         // No client yet: only the options' own secret needs hiding.
-        let client = Client::new(client_api, options).map_err(|error| JsValue::from_str(&error_json_without_client(options, &error)))?;
+        let client = Client::new(client_api, options).map_err(|error| error_without_client(options, &error))?;
         if !can_send {
             let error = Failure::invalid("fetch", "no fetch function is available").at(client_api);
-            return Err(JsValue::from_str(&error_json_without_client(options, &error)));
+            return Err(error_without_client(options, &error));
         }
         Ok(Core { state: Rc::new(State::new(client, io, store_locks)) })
     }
@@ -105,26 +106,26 @@ pub fn api_number(name: &str) -> i32 {
 }
 
 /// `appendCq(link, cq)` (its arguments as `{ link, cq }`'s JSON): the link, or
-/// a `LinkError`'s JSON thrown. No client, no secret to hide.
+/// a `LinkError`'s fields thrown. No client, no secret to hide.
 #[wasm_bindgen(js_name = appendCq)]
 pub fn append_cq(request: &str) -> Result<String, JsValue> {
     let api = Api::AppendCq;
     let input = crate::input::parse("request", request).map_err(|f| f.at(api));
     input
         .and_then(|input| crate::wechat::cq::append(&input).map_err(|f| f.at(api)))
-        .map_err(|error| JsValue::from_str(&error.fields(str::to_owned).to_json()))
+        .map_err(|error| js::value(&error.fields(str::to_owned)))
 }
 
-/// The endpoint table's JSON (`api::endpoints_json`): rate limits and quotas by API name.
+/// The endpoint table (`api::EndpointTable`): rate limits and quotas by API name.
 #[wasm_bindgen]
-pub fn endpoints() -> String {
-    crate::api::endpoints_json()
+pub fn endpoints() -> JsValue {
+    js::value(&crate::api::EndpointTable)
 }
 
 /// A constructor error: the options may hold a secret or token to hide.
-fn error_json_without_client(options: &str, error: &crate::error::Error) -> String {
-    let options = crate::json::parse(options).unwrap_or(crate::json::Value::Null);
+fn error_without_client(options: &str, error: &crate::error::Error) -> JsValue {
+    let options = serde_json::from_str(options).unwrap_or(serde_json::Value::Null);
     let secrets: Vec<&str> =
         ["secret", "accessToken", "cloudbaseAccessToken"].iter().filter_map(|k| options.get(k).and_then(|v| v.as_str())).collect();
-    error.fields(|text| crate::redact::redact(text, &secrets)).to_json()
+    js::value(&error.fields(|text| crate::redact::redact(text, &secrets)))
 }

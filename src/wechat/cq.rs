@@ -2,9 +2,10 @@
 //! Scheme or a URL Link (003 §4.1, §4.2): `https://wxaurl.cn/TICKET?cq=…`,
 //! `weixin://dl/business/?t=TICKET&cq=…`. Built locally, no request.
 
+use serde_json::Value;
+
 use crate::error::Failure;
 use crate::input::{key, Key, Object};
-use crate::json::Value;
 use crate::query::{self, encode_uri_component};
 
 const LINK: Key = key("link");
@@ -53,7 +54,7 @@ pub fn append(input: &Value) -> Result<String, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     fn field_of(input: Value) -> String {
         crate::error::invalid_field(append(&input))

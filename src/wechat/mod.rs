@@ -10,10 +10,12 @@ pub mod token;
 pub mod urllink;
 pub mod urlscheme;
 
+use serde::Serialize;
+use serde_json::Value;
+
 use crate::error::Failure;
 use crate::http;
 use crate::input::{key, keys, Key, Object};
-use crate::json::{ObjectWriter, Value};
 use crate::query as query_field;
 use crate::validate;
 
@@ -42,10 +44,13 @@ pub enum Credential<'a> {
 }
 
 /// The page a link opens: `jump_wxa` of a scheme, the top level of a URL Link.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq, Serialize)]
 pub struct Page {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env_version: Option<String>,
 }
 
@@ -64,17 +69,6 @@ impl Page {
             query: query_field::wechat(obj, QUERY, validate::QUERY_MAX_CHARS)?,
             env_version: env_version.map(str::to_owned),
         })
-    }
-
-    pub fn write(&self, out: &mut ObjectWriter) {
-        out.string("path", self.path.as_deref()).string("query", self.query.as_deref()).string("env_version", self.env_version.as_deref());
-    }
-
-    /// The page as a scheme's `jump_wxa` object.
-    pub fn to_json(&self) -> String {
-        let mut out = ObjectWriter::default();
-        self.write(&mut out);
-        out.finish()
     }
 }
 
@@ -95,11 +89,15 @@ pub fn misplaced_page_key(failure: Failure) -> Failure {
 }
 
 /// When a scheme or URL Link stops working (001, 002, 003).
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq, Serialize)]
 pub struct Expiry {
+    #[serde(skip_serializing_if = "Option::is_none")]
     is_expire: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     expire_type: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     expire_time: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     expire_interval: Option<i64>,
 }
 
@@ -143,13 +141,6 @@ impl Expiry {
         }
         Ok(expiry)
     }
-
-    pub fn write(&self, out: &mut ObjectWriter) {
-        out.bool("is_expire", self.is_expire)
-            .integer("expire_type", self.expire_type)
-            .integer("expire_time", self.expire_time)
-            .integer("expire_interval", self.expire_interval);
-    }
 }
 
 /// `{url}?access_token=…`, or the Cloud Hosting equivalents.
@@ -179,15 +170,13 @@ pub fn parse(status: u16, body: &str, result: &str) -> Result<Value, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     const NOW: i64 = 1_800_000_000;
 
     fn expiry(v: Value, is_scheme: bool) -> Result<Value, Failure> {
         let obj = Object::new(&v, "", &EXPIRY_KEYS)?;
-        let mut out = ObjectWriter::default();
-        Expiry::read(&obj, NOW, is_scheme)?.write(&mut out);
-        Ok(crate::json::parse(&out.finish()).unwrap())
+        http::value_of(Expiry::read(&obj, NOW, is_scheme).map(|expiry| http::json_text(&expiry)))
     }
 
     #[test]

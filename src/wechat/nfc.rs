@@ -1,13 +1,25 @@
 //! `urlscheme.generateNFC`: POST /wxa/generatenfcscheme, the scheme an NFC tag
 //! holds for a device model (`modelId`), or for one device (`sn`).
 
-use super::{jump_wxa, misplaced_page_key, JUMP_WXA};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{jump_wxa, misplaced_page_key, Page, JUMP_WXA};
 use crate::error::Failure;
+use crate::http::json_text;
 use crate::input::{key, keys, Object};
-use crate::json::{ObjectWriter, Value};
 
 const MODEL_ID: crate::input::Key = keys("modelId", "model_id");
 const SN: crate::input::Key = key("sn");
+
+#[derive(Serialize)]
+struct Generate<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jump_wxa: Option<Page>,
+    model_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sn: Option<&'a str>,
+}
 
 pub fn body(input: &Value) -> Result<String, Failure> {
     let req = Object::new(input, "", &[JUMP_WXA, MODEL_ID, SN]).map_err(misplaced_page_key)?;
@@ -17,15 +29,14 @@ pub fn body(input: &Value) -> Result<String, Failure> {
     if sn == Some("") {
         return Err(Failure::invalid(req.field(SN), "must not be empty: leave it out for a scheme per model"));
     }
-    let page = page.as_ref().map(super::Page::to_json);
-    Ok(ObjectWriter::default().json("jump_wxa", page.as_deref()).string("model_id", Some(model_id)).string("sn", sn).finish())
+    Ok(json_text(&Generate { jump_wxa: page, model_id, sn }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::http::value_of;
-    use crate::json::json;
+    use serde_json::json;
 
     fn field_of(input: Value) -> String {
         crate::error::invalid_field(body(&input))

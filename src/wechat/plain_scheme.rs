@@ -1,10 +1,11 @@
 //! The plaintext scheme `weixin://dl/business/?appid=…&path=…`: built locally,
 //! no request. The page must be listed for plaintext schemes in the admin console.
 
+use serde_json::Value;
+
 use super::{ENV_VERSION, PATH, QUERY};
 use crate::error::Failure;
 use crate::input::Object;
-use crate::json::Value;
 use crate::query::{self, encode_component, encode_path};
 use crate::validate;
 
@@ -43,7 +44,7 @@ fn is_percent_encoded(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn the_query_value_is_percent_encoded() {

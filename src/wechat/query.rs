@@ -1,36 +1,53 @@
 //! `urlscheme.query` (POST /wxa/queryscheme) and `urllink.query` (POST /wxa/query_urllink).
 
+use serde::Serialize;
+use serde_json::Value;
+
 use crate::error::Failure;
+use crate::http::json_text;
 use crate::input::{key, keys, Key, Object};
-use crate::json::{ObjectWriter, Value};
 
 const SCHEME: Key = key("scheme");
 const URL_LINK: Key = keys("urlLink", "url_link");
 const QUERY_TYPE: Key = keys("queryType", "query_type");
 
-fn body(input: &Value, link: Key) -> Result<String, Failure> {
+/// `{scheme, query_type?}` or `{url_link, query_type?}`: one link is set.
+#[derive(Serialize)]
+struct Query<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheme: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url_link: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    query_type: Option<i64>,
+}
+
+/// The link under `link`, and `queryType`.
+fn read(input: &Value, link: Key) -> Result<(&str, Option<i64>), Failure> {
     let req = Object::new(input, "", &[link, QUERY_TYPE])?;
     let link_text = req.required_string(link)?;
     let query_type = req.integer(QUERY_TYPE)?;
     if let Some(query_type) = query_type.filter(|t| *t != 0 && *t != 1) {
         return Err(Failure::invalid(req.field(QUERY_TYPE), format!("must be 0 or 1, got {query_type}")));
     }
-    Ok(ObjectWriter::default().string(link.snake, Some(link_text)).integer(QUERY_TYPE.snake, query_type).finish())
+    Ok((link_text, query_type))
 }
 
 pub fn scheme_body(input: &Value) -> Result<String, Failure> {
-    body(input, SCHEME)
+    let (scheme, query_type) = read(input, SCHEME)?;
+    Ok(json_text(&Query { scheme: Some(scheme), url_link: None, query_type }))
 }
 
 pub fn urllink_body(input: &Value) -> Result<String, Failure> {
-    body(input, URL_LINK)
+    let (url_link, query_type) = read(input, URL_LINK)?;
+    Ok(json_text(&Query { scheme: None, url_link: Some(url_link), query_type }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::http::value_of;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn bodies() {

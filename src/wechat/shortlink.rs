@@ -1,29 +1,24 @@
 //! `shortlink.generate`: POST /wxa/genwxashortlink (000).
 
+use serde::Serialize;
+use serde_json::Value;
+
 use crate::error::Failure;
+use crate::http::json_text;
 use crate::input::{keys, Key, Object};
-use crate::json::{ObjectWriter, Value};
 use crate::validate;
 
 const PAGE_URL: Key = keys("pageUrl", "page_url");
 const PAGE_TITLE: Key = keys("pageTitle", "page_title");
 const IS_PERMANENT: Key = keys("isPermanent", "is_permanent");
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Serialize)]
 struct Generate<'a> {
     page_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     page_title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     is_permanent: Option<bool>,
-}
-
-impl Generate<'_> {
-    fn to_json(&self) -> String {
-        ObjectWriter::default()
-            .string("page_url", Some(self.page_url))
-            .string("page_title", self.page_title)
-            .bool("is_permanent", self.is_permanent)
-            .finish()
-    }
 }
 
 pub fn body(input: &Value) -> Result<String, Failure> {
@@ -32,14 +27,14 @@ pub fn body(input: &Value) -> Result<String, Failure> {
     validate::page_url(&req.field(PAGE_URL), page_url)?;
     // 000: a longer title is cut at 20 characters by the platform, not refused.
     let body = Generate { page_url, page_title: req.string(PAGE_TITLE)?, is_permanent: req.bool(IS_PERMANENT)? };
-    Ok(body.to_json())
+    Ok(json_text(&body))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::http::value_of;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn the_reference_example() {

@@ -1,9 +1,11 @@
 //! `auth.getAccessToken`: GET /cgi-bin/token (002), or POST /cgi-bin/stable_token,
 //! which hands every caller the same token until it rotates.
 
+use serde::Serialize;
+use serde_json::Value;
+
 use crate::error::Failure;
-use crate::http::HttpRequest;
-use crate::json::{ObjectWriter, Value};
+use crate::http::{json_text, HttpRequest};
 use crate::query::encode_component;
 
 /// A token as the platform granted it.
@@ -13,16 +15,28 @@ pub struct Grant {
     pub expires_in: f64,
 }
 
+/// The stable endpoint's body.
+#[derive(Serialize)]
+struct StableToken<'a> {
+    grant_type: &'static str,
+    appid: &'a str,
+    secret: &'a str,
+    force_refresh: bool,
+}
+
+/// `getAccessToken`'s result: `{accessToken, expiresIn}`, `expiresIn` in whole seconds.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessToken<'a> {
+    access_token: &'a str,
+    expires_in: i64,
+}
+
 /// `url` is the classic endpoint's (`auth.getAccessToken` in the endpoint table).
 pub fn request(base_url: &str, url: String, appid: &str, secret: &str, stable: bool, force_refresh: bool) -> Result<HttpRequest, Failure> {
     if stable {
-        let body = ObjectWriter::default()
-            .string("grant_type", Some("client_credential"))
-            .string("appid", Some(appid))
-            .string("secret", Some(secret))
-            .bool("force_refresh", Some(force_refresh))
-            .finish();
-        return Ok(HttpRequest::post_json(format!("{base_url}/cgi-bin/stable_token"), body));
+        let body = StableToken { grant_type: "client_credential", appid, secret, force_refresh };
+        return Ok(HttpRequest::post_json(format!("{base_url}/cgi-bin/stable_token"), json_text(&body)));
     }
     Ok(HttpRequest::get(format!(
         "{url}?grant_type=client_credential&appid={}&secret={}",
@@ -41,15 +55,15 @@ pub fn grant(status: u16, body: &str) -> Result<Grant, Failure> {
     }
 }
 
-/// `{accessToken, expiresIn}` for callers of `getAccessToken` (`expires_in`: whole seconds).
-pub fn result(access_token: &str, expires_in: f64) -> String {
-    ObjectWriter::default().string("accessToken", Some(access_token)).integer("expiresIn", Some(expires_in as i64)).finish()
+/// What `getAccessToken` resolves to (`expires_in`: whole seconds).
+pub fn result(access_token: &str, expires_in: f64) -> AccessToken<'_> {
+    AccessToken { access_token, expires_in: expires_in as i64 }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn classic_and_stable_requests() {
@@ -59,7 +73,7 @@ mod tests {
         assert_eq!(classic.body, None);
         let stable = request("https://api.weixin.qq.com", String::new(), "wx1", "s", true, true).unwrap();
         assert_eq!(stable.url, "https://api.weixin.qq.com/cgi-bin/stable_token");
-        let body = crate::json::parse(stable.body.as_deref().unwrap()).unwrap();
+        let body: Value = serde_json::from_str(stable.body.as_deref().unwrap()).unwrap();
         assert_eq!(body, json!({"grant_type": "client_credential", "appid": "wx1", "secret": "s", "force_refresh": true}));
     }
 
@@ -75,5 +89,10 @@ mod tests {
         );
         assert!(matches!(grant(200, r#"{"access_token":"T"}"#), Err(Failure::Http { .. })));
         assert!(matches!(grant(200, r#"{"expires_in":7200}"#), Err(Failure::Http { .. })));
+    }
+
+    #[test]
+    fn the_result_for_callers() {
+        assert_eq!(serde_json::to_value(result("T", 7199.0)).unwrap(), json!({"accessToken": "T", "expiresIn": 7199}));
     }
 }

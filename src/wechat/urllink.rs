@@ -1,9 +1,12 @@
 //! `urllink.generate`: POST /wxa/generate_urllink (001, 003).
 
+use serde::Serialize;
+use serde_json::Value;
+
 use super::{Expiry, Page, EXPIRY_KEYS, PATH as PAGE_PATH, QUERY};
 use crate::error::Failure;
+use crate::http::json_text;
 use crate::input::{key, keys, Key, Object};
-use crate::json::{ObjectWriter, Value};
 use crate::query;
 use crate::validate;
 
@@ -13,42 +16,27 @@ const DOMAIN: Key = key("domain");
 const RESOURCE_APPID: Key = keys("resourceAppid", "resource_appid");
 
 /// 001: a Cloud Development static site shown instead of the official H5 page.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Serialize)]
 struct CloudBase {
     env: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     domain: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     resource_appid: Option<String>,
 }
 
-impl CloudBase {
-    fn to_json(&self) -> String {
-        ObjectWriter::default()
-            .string("env", Some(&self.env))
-            .string("domain", self.domain.as_deref())
-            .string("path", self.path.as_deref())
-            .string("query", self.query.as_deref())
-            .string("resource_appid", self.resource_appid.as_deref())
-            .finish()
-    }
-}
-
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Serialize)]
 struct Generate {
+    #[serde(flatten)]
     page: Page,
+    #[serde(flatten)]
     expiry: Expiry,
+    #[serde(skip_serializing_if = "Option::is_none")]
     cloud_base: Option<CloudBase>,
-}
-
-impl Generate {
-    fn to_json(&self) -> String {
-        let mut out = ObjectWriter::default();
-        self.page.write(&mut out);
-        self.expiry.write(&mut out);
-        out.json("cloud_base", self.cloud_base.as_ref().map(CloudBase::to_json).as_deref());
-        out.finish()
-    }
 }
 
 fn cloud_base(obj: &Object) -> Result<CloudBase, Failure> {
@@ -76,14 +64,14 @@ pub fn body(input: &Value, now: i64) -> Result<String, Failure> {
         expiry: Expiry::read(&req, now, false)?,
         cloud_base: cloud.map(|c| cloud_base(&c)).transpose()?,
     };
-    Ok(body.to_json())
+    Ok(json_text(&body))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::http::value_of;
-    use crate::json::json;
+    use serde_json::json;
 
     const NOW: i64 = 1_800_000_000;
 

@@ -1,24 +1,19 @@
 //! `urlscheme.generate`: POST /wxa/generatescheme (002, 003).
 
+use serde::Serialize;
+use serde_json::Value;
+
 use super::{jump_wxa, misplaced_page_key, Expiry, Page, EXPIRY_KEYS, JUMP_WXA};
 use crate::error::Failure;
+use crate::http::json_text;
 use crate::input::Object;
-use crate::json::{ObjectWriter, Value};
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Serialize)]
 struct Generate {
+    #[serde(skip_serializing_if = "Option::is_none")]
     jump_wxa: Option<Page>,
+    #[serde(flatten)]
     expiry: Expiry,
-}
-
-impl Generate {
-    fn to_json(&self) -> String {
-        let page = self.jump_wxa.as_ref().map(Page::to_json);
-        let mut out = ObjectWriter::default();
-        out.json("jump_wxa", page.as_deref());
-        self.expiry.write(&mut out);
-        out.finish()
-    }
 }
 
 pub fn body(input: &Value, now: i64) -> Result<String, Failure> {
@@ -26,14 +21,14 @@ pub fn body(input: &Value, now: i64) -> Result<String, Failure> {
     let known = [JUMP_WXA, is_expire, expire_type, expire_time, expire_interval];
     let req = Object::new(input, "", &known).map_err(misplaced_page_key)?;
     let body = Generate { jump_wxa: jump_wxa(&req)?, expiry: Expiry::read(&req, now, true)? };
-    Ok(body.to_json())
+    Ok(json_text(&body))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::http::value_of;
-    use crate::json::json;
+    use serde_json::json;
 
     const NOW: i64 = 1_800_000_000;
 

@@ -1,59 +1,33 @@
 //! JSON across the JS <-> wasm boundary, two ways; see Cargo.toml.
 //!
-//! Each way parses into its own tree (the package's `json::Value`, or
-//! `serde_json::Value` for serde-wasm-bindgen), touches every node (`weight`)
-//! so nothing is optimised away, and writes the outgoing HTTP body as JSON text
-//! (the package must send text either way).
+//! Both ways parse into `serde_json::Value` (from text, or through
+//! serde-wasm-bindgen), touch every node (`weight`) so nothing is optimised
+//! away, and write the outgoing HTTP body as JSON text (the package must send
+//! text either way).
 
 use std::cell::RefCell;
 
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-/// The package's JSON, the very file it compiles.
-#[allow(dead_code)]
-#[path = "../../../src/json.rs"]
-mod json;
-
-/// What a call does with a parsed tree, for either way's tree.
-trait Tree: Sized {
-    /// A number that depends on every node.
-    fn weight(&self) -> u32;
-    /// The same tree with every key passed through `rename`.
-    fn renamed(&self, rename: fn(&str) -> String) -> Self;
-    fn text(&self) -> String;
+/// A number that depends on every node.
+fn weight(value: &Value) -> u32 {
+    match value {
+        Value::Object(m) => 1 + m.iter().map(|(k, v)| k.len() as u32 + weight(v)).sum::<u32>(),
+        Value::Array(a) => 1 + a.iter().map(weight).sum::<u32>(),
+        Value::String(s) => s.len() as u32,
+        _ => 1,
+    }
 }
 
-/// The walks, the same for both trees: their `Value`s have the same variants.
-macro_rules! tree {
-    ($($value:ident)::+, $text:ident) => {
-        impl Tree for $($value)::+ {
-            fn weight(&self) -> u32 {
-                match self {
-                    $($value)::+::Object(m) => 1 + m.iter().map(|(k, v)| k.len() as u32 + v.weight()).sum::<u32>(),
-                    $($value)::+::Array(a) => 1 + a.iter().map(Tree::weight).sum::<u32>(),
-                    $($value)::+::String(s) => s.len() as u32,
-                    _ => 1,
-                }
-            }
-
-            fn renamed(&self, rename: fn(&str) -> String) -> Self {
-                match self {
-                    $($value)::+::Object(m) => $($value)::+::Object(m.iter().map(|(k, v)| (rename(k), v.renamed(rename))).collect()),
-                    $($value)::+::Array(a) => $($value)::+::Array(a.iter().map(|v| v.renamed(rename)).collect()),
-                    other => other.clone(),
-                }
-            }
-
-            fn text(&self) -> String {
-                self.$text()
-            }
-        }
-    };
+/// The same tree with every key passed through `rename`.
+fn renamed(value: &Value, rename: fn(&str) -> String) -> Value {
+    match value {
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (rename(k), renamed(v, rename))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(|v| renamed(v, rename)).collect()),
+        other => other.clone(),
+    }
 }
-
-tree!(json::Value, to_json);
-#[cfg(feature = "value")]
-tree!(serde_json::Value, to_string);
 
 fn snake(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
@@ -85,30 +59,24 @@ fn camel(key: &str) -> String {
 }
 
 /// A whole call on parsed trees: the outgoing body as text, then the result.
-fn call<T: Tree>(request: &T, response: &T) -> Option<T> {
-    let sent = request.renamed(snake).text().len();
-    (sent > 0).then(|| response.renamed(camel))
+fn call(request: &Value, response: &Value) -> Option<Value> {
+    let sent = renamed(request, snake).to_string().len();
+    (sent > 0).then(|| renamed(response, camel))
 }
 
-#[cfg(any(feature = "timing", feature = "text"))]
+#[cfg(any(feature = "timing", feature = "text", feature = "value"))]
 thread_local! {
-    static RESULT: RefCell<json::Value> = const { RefCell::new(json::Value::Null) };
-}
-
-#[cfg(feature = "value")]
-thread_local! {
-    static RESULT_VALUE: RefCell<serde_json::Value> = const { RefCell::new(serde_json::Value::Null) };
+    static RESULT: RefCell<Value> = const { RefCell::new(Value::Null) };
 }
 
 /// Keeps a result to write out (so the `out` functions time writing only).
 #[cfg(feature = "timing")]
 #[wasm_bindgen]
 pub fn set_result(text: &str) -> u32 {
-    let v = json::parse(text).unwrap_or(json::Value::Null);
-    RESULT.with(|r| *r.borrow_mut() = v.renamed(camel));
-    #[cfg(feature = "value")]
-    RESULT_VALUE.with(|r| *r.borrow_mut() = serde_json::from_str::<serde_json::Value>(text).unwrap_or_default().renamed(camel));
-    v.weight()
+    let v = serde_json::from_str(text).unwrap_or(Value::Null);
+    let w = weight(&v);
+    RESULT.with(|r| *r.borrow_mut() = renamed(&v, camel));
+    w
 }
 
 // ---- text: what the package does ----
@@ -116,21 +84,21 @@ pub fn set_result(text: &str) -> u32 {
 #[cfg(feature = "text")]
 #[wasm_bindgen]
 pub fn in_text(text: &str) -> u32 {
-    json::parse(text).map_or(0, |v| v.weight())
+    serde_json::from_str(text).map_or(0, |v| weight(&v))
 }
 
 #[cfg(feature = "text")]
 #[wasm_bindgen]
 pub fn out_text() -> String {
-    RESULT.with(|r| r.borrow().text())
+    RESULT.with(|r| r.borrow().to_string())
 }
 
 /// A whole call: request JSON text in, response body text in, result JSON text out.
 #[cfg(feature = "text")]
 #[wasm_bindgen]
 pub fn call_text(request: &str, response: &str) -> String {
-    match (json::parse(request), json::parse(response)) {
-        (Ok(request), Ok(response)) => call(&request, &response).map_or_else(String::new, |result| result.text()),
+    match (serde_json::from_str(request), serde_json::from_str(response)) {
+        (Ok(request), Ok(response)) => call(&request, &response).map_or_else(String::new, |result| result.to_string()),
         _ => String::new(),
     }
 }
@@ -138,12 +106,12 @@ pub fn call_text(request: &str, response: &str) -> String {
 // ---- value: serde-wasm-bindgen ----
 
 #[cfg(feature = "value")]
-fn from_js(value: JsValue) -> Option<serde_json::Value> {
+fn from_js(value: JsValue) -> Option<Value> {
     serde_wasm_bindgen::from_value(value).ok()
 }
 
 #[cfg(feature = "value")]
-fn to_js(v: &serde_json::Value) -> JsValue {
+fn to_js(v: &Value) -> JsValue {
     use serde::Serialize;
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
@@ -151,13 +119,13 @@ fn to_js(v: &serde_json::Value) -> JsValue {
 #[cfg(feature = "value")]
 #[wasm_bindgen]
 pub fn in_value(value: JsValue) -> u32 {
-    from_js(value).map_or(0, |v| v.weight())
+    from_js(value).map_or(0, |v| weight(&v))
 }
 
 #[cfg(feature = "value")]
 #[wasm_bindgen]
 pub fn out_value() -> JsValue {
-    RESULT_VALUE.with(|r| to_js(&r.borrow()))
+    RESULT.with(|r| to_js(&r.borrow()))
 }
 
 /// A whole call: request object in, response object (JSON.parse'd in JS) in, result object out.
