@@ -1,11 +1,76 @@
 //! `query` fields: a string as given, or a plain object encoded for the caller.
 
+use std::io;
+
+use serde::Serialize;
+use serde_json::ser::Formatter;
 use serde_json::{Map, Value};
 
 use crate::error::Failure;
-use crate::http::json_text;
 use crate::input::{describe, Key, Object};
 use crate::validate;
+
+/// A number as JavaScript's `String(x)` and `JSON.stringify` write it
+/// (ECMAScript Number::toString): fixed notation from 1e-6 up to below 1e21,
+/// exponential outside. serde_json gives the shortest digits that read back
+/// as `x`; only where they go differs.
+fn js_number(x: f64) -> String {
+    let shortest = serde_json::to_string(&x).unwrap_or_default();
+    let (sign, unsigned) = match shortest.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", shortest.as_str()),
+    };
+    let (mantissa, exponent) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = [whole, fraction].concat();
+    let significant = digits.trim_start_matches('0');
+    // x = 0.<significant> × 10^point
+    let point = whole.len() as i64 + exponent.parse::<i64>().unwrap_or(0) - (digits.len() - significant.len()) as i64;
+    let significant = significant.trim_end_matches('0');
+    if significant.is_empty() {
+        return "0".into();
+    }
+    let count = significant.len() as i64;
+    let body = if count <= point && point <= 21 {
+        [significant, &"0".repeat((point - count) as usize)].concat()
+    } else if 0 < point && point <= 21 {
+        let (int, frac) = significant.split_at(point as usize);
+        format!("{int}.{frac}")
+    } else if -6 < point && point <= 0 {
+        ["0.", &"0".repeat(-point as usize), significant].concat()
+    } else {
+        let (first, rest) = significant.split_at(1);
+        let dot = if rest.is_empty() { "" } else { "." };
+        let e = point - 1;
+        format!("{first}{dot}{rest}e{}{e}", if e < 0 { "" } else { "+" })
+    };
+    [sign, &body].concat()
+}
+
+/// serde_json's compact output with JavaScript's numbers: `JSON.stringify`'s text.
+struct JsNumbers;
+
+impl Formatter for JsNumbers {
+    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
+        writer.write_all(js_number(value).as_bytes())
+    }
+}
+
+/// `JSON.stringify(value)` for a plain object the caller gave.
+fn json_stringify(value: &Value) -> String {
+    let mut out = Vec::new();
+    // Writing a `Value` into a `Vec` cannot fail.
+    let _ = value.serialize(&mut serde_json::Serializer::with_formatter(&mut out, JsNumbers));
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `String(n)`: integers as serde_json read them, others as JavaScript writes them.
+fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(x) if !n.is_i64() && !n.is_u64() => js_number(x),
+        _ => n.to_string(),
+    }
+}
 
 /// What JavaScript's `encodeURIComponent` leaves alone.
 #[inline(always)]
@@ -53,7 +118,7 @@ fn form_encode(field: &str, map: &Map<String, Value>) -> Result<String, Failure>
     for (name, value) in map.iter() {
         let text = match value {
             Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
+            Value::Number(n) => number_text(n),
             Value::Bool(b) => b.to_string(),
             other => {
                 let reason = format!("values must be strings, numbers or booleans, got {}", describe(other));
@@ -84,7 +149,7 @@ pub fn douyin(obj: &Object, key: Key) -> Result<String, Failure> {
     let text = match obj.raw(key) {
         None => "{}".to_owned(),
         Some(Value::String(s)) => s.clone(),
-        Some(value @ Value::Object(map)) if !map.contains_key("$type") => json_text(value),
+        Some(value @ Value::Object(map)) if !map.contains_key("$type") => json_stringify(value),
         Some(other) => {
             return Err(Failure::invalid(field, format!("must be a JSON object's text or a plain object, got {}", describe(other))))
         }
@@ -122,6 +187,32 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(encode_component(&text), byte_by_byte);
         }
+    }
+
+    #[test]
+    fn numbers_are_written_as_javascript_writes_them() {
+        let cases = [
+            (0.000001, "0.000001"),
+            (0.0000015, "0.0000015"),
+            (1e-7, "1e-7"),
+            (-1.5e-7, "-1.5e-7"),
+            (0.1, "0.1"),
+            (123.456, "123.456"),
+            (-0.5, "-0.5"),
+            (2.5e-5, "0.000025"),
+            (1e20, "100000000000000000000"),
+            (1.5e20, "150000000000000000000"),
+            (1e21, "1e+21"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+            (0.0, "0"),
+            (-0.0, "0"),
+        ];
+        for (x, js) in cases {
+            assert_eq!(js_number(x), js, "{x:e}");
+        }
+        let query: Value = serde_json::from_str(r#"{"a":0.000001,"b":1e20,"c":[1.5,2],"d":{"e":1e-7}}"#).unwrap();
+        assert_eq!(json_stringify(&query), r#"{"a":0.000001,"b":100000000000000000000,"c":[1.5,2],"d":{"e":1e-7}}"#);
     }
 
     #[test]
