@@ -295,6 +295,22 @@ function method(core, platform, api) {
   };
 }
 
+// A client's link methods, from the core's endpoint table: the API
+// `urlscheme.generate` is the method `urlscheme.generate`. A Douyin client has
+// both generations' methods, each bound to its own generation's API where that
+// has one (the core refuses the other generation's).
+function linkMethods(core, platform, client) {
+  const namespaces = {};
+  for (const [api, endpoint] of Object.entries(bindings.endpoints())) {
+    if (!endpoint.link || endpoint.platform !== platform) continue;
+    const [namespace, name] = api.replace(/^douyin\.(v2\.)?/, '').split('.');
+    const methods = namespaces[namespace] || (namespaces[namespace] = {});
+    if (endpoint.client === client || !(name in methods)) methods[name] = method(core, platform, api);
+  }
+  for (const namespace of Object.keys(namespaces)) Object.freeze(namespaces[namespace]);
+  return namespaces;
+}
+
 function tokenMethod(core, platform, api) {
   return function getAccessToken(request) {
     try {
@@ -309,15 +325,9 @@ function tokenMethod(core, platform, api) {
 class WeChatClient {
   constructor(options) {
     const core = createCore('WeChatClient', 'wechat', options);
-    const call = (api) => method(core, 'wechat', api);
     this.getAccessToken = tokenMethod(core, 'wechat', 'auth.getAccessToken');
-    this.urlscheme = Object.freeze({
-      generate: call('urlscheme.generate'),
-      generateNFC: call('urlscheme.generateNFC'),
-      query: call('urlscheme.query'),
-    });
-    this.urllink = Object.freeze({ generate: call('urllink.generate'), query: call('urllink.query') });
-    this.shortlink = Object.freeze({ generate: call('shortlink.generate') });
+    // urlscheme, urllink, shortlink
+    Object.assign(this, linkMethods(core, 'wechat', 'wechat'));
     this.plainScheme = function plainScheme(request) {
       const text = toJson(request, 'wechat', 'plainScheme', 'request');
       try {
@@ -357,13 +367,9 @@ class DouyinClient {
     try {
       if (options.api === 'v2') prefix = 'douyin.v2.';
     } catch {}
-    const call = (api) => method(core, 'douyin', api);
     this.getAccessToken = tokenMethod(core, 'douyin', `${prefix}getAccessToken`);
-    this.urlLink = Object.freeze({
-      generate: call(`${prefix}urlLink.generate`),
-      queryInfo: call('douyin.v2.urlLink.queryInfo'),
-      queryQuota: call('douyin.v2.urlLink.queryQuota'),
-    });
+    // urlLink
+    Object.assign(this, linkMethods(core, 'douyin', prefix.slice(0, -1)));
     // Bulk generation (batch.cjs) through the method above.
     this.generateMany = bindGenerateMany('douyin', { 'douyin.urlLink': this.urlLink.generate }, LinkError, {
       'douyin.urlLink': `${prefix}urlLink.generate`,

@@ -3,11 +3,14 @@
 //! side (the batch limiter, the CLI) know about each API.
 
 use serde::{Serialize, Serializer};
+use serde_json::Value;
 
-use crate::douyin;
+use crate::config::Flavor;
+use crate::douyin::{self, urllink as dy, Generation};
 use crate::errcode::Documented;
+use crate::error::Failure;
 use crate::http::Method;
-use crate::wechat;
+use crate::wechat::{self, nfc, query, shortlink, urllink, urlscheme};
 
 /// Serialised as its name: `wechat`, `douyin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -49,11 +52,29 @@ pub enum CredentialIn {
     Header,
 }
 
+/// What a link method's body is built from.
+pub struct Request<'a> {
+    /// The caller's request, as parsed.
+    pub input: &'a Value,
+    pub appid: &'a str,
+    /// Unix seconds, for expiry checks.
+    pub now: i64,
+}
+
+/// A link method's rules: validates the caller's request and writes the body,
+/// without the credential.
+pub type Build = fn(&Request) -> Result<String, Failure>;
+
 /// One platform API.
 #[derive(Debug)]
 pub struct Endpoint {
     pub name: &'static str,
     pub platform: Platform,
+    /// The client that has it (a Douyin client's `api` option chooses v1 or v2).
+    pub flavor: Flavor,
+    /// How a link method builds its body; `None` for a token request, which
+    /// `Client::token_request` builds from the options alone.
+    pub build: Option<Build>,
     pub method: Method,
     pub path: &'static str,
     pub credential: CredentialIn,
@@ -90,6 +111,7 @@ const DOUYIN_LINKS: Option<&str> = Some("douyin.urlLinks");
 
 const fn wechat(
     name: &'static str,
+    build: Build,
     path: &'static str,
     result: &'static str,
     per_second: Option<u32>,
@@ -98,6 +120,8 @@ const fn wechat(
     Endpoint {
         name,
         platform: Platform::Wechat,
+        flavor: Flavor::Wechat,
+        build: Some(build),
         method: Method::Post,
         path,
         credential: CredentialIn::Query,
@@ -110,6 +134,7 @@ const fn wechat(
 
 const fn douyin_v2(
     name: &'static str,
+    build: Build,
     path: &'static str,
     result: Option<&'static str>,
     per_second: Option<u32>,
@@ -118,6 +143,8 @@ const fn douyin_v2(
     Endpoint {
         name,
         platform: Platform::Douyin,
+        flavor: Flavor::Douyin(Generation::V2),
+        build: Some(build),
         method: Method::Post,
         path,
         credential: CredentialIn::Header,
@@ -128,10 +155,12 @@ const fn douyin_v2(
     }
 }
 
-const fn douyin_token(name: &'static str, path: &'static str) -> Endpoint {
+const fn douyin_token(name: &'static str, generation: Generation, path: &'static str) -> Endpoint {
     Endpoint {
         name,
         platform: Platform::Douyin,
+        flavor: Flavor::Douyin(generation),
+        build: None,
         method: Method::Post,
         path,
         credential: CredentialIn::Body,
@@ -147,6 +176,8 @@ const fn douyin_token(name: &'static str, path: &'static str) -> Endpoint {
 static WECHAT_TOKEN: Endpoint = Endpoint {
     name: "auth.getAccessToken",
     platform: Platform::Wechat,
+    flavor: Flavor::Wechat,
+    build: None,
     method: Method::Get,
     path: "/cgi-bin/token",
     credential: CredentialIn::Query,
@@ -155,17 +186,25 @@ static WECHAT_TOKEN: Endpoint = Endpoint {
     quota: None,
     errcodes: wechat::errors::token,
 };
-static URLSCHEME_GENERATE: Endpoint = wechat("urlscheme.generate", "/wxa/generatescheme", "openlink", Some(100), WECHAT_LINKS);
-static URLSCHEME_GENERATE_NFC: Endpoint = wechat("urlscheme.generateNFC", "/wxa/generatenfcscheme", "openlink", Some(200), WECHAT_LINKS);
-static URLLINK_GENERATE: Endpoint = wechat("urllink.generate", "/wxa/generate_urllink", "url_link", Some(200), WECHAT_LINKS);
-static SHORTLINK_GENERATE: Endpoint = wechat("shortlink.generate", "/wxa/genwxashortlink", "link", None, Some("wechat.shortLinks"));
-static URLSCHEME_QUERY: Endpoint = wechat("urlscheme.query", "/wxa/queryscheme", "scheme_info", None, None);
-static URLLINK_QUERY: Endpoint = wechat("urllink.query", "/wxa/query_urllink", "url_link_info", None, None);
+static URLSCHEME_GENERATE: Endpoint =
+    wechat("urlscheme.generate", |r| urlscheme::body(r.input, r.now), "/wxa/generatescheme", "openlink", Some(100), WECHAT_LINKS);
+static URLSCHEME_GENERATE_NFC: Endpoint =
+    wechat("urlscheme.generateNFC", |r| nfc::body(r.input), "/wxa/generatenfcscheme", "openlink", Some(200), WECHAT_LINKS);
+static URLLINK_GENERATE: Endpoint =
+    wechat("urllink.generate", |r| urllink::body(r.input, r.now), "/wxa/generate_urllink", "url_link", Some(200), WECHAT_LINKS);
+static SHORTLINK_GENERATE: Endpoint =
+    wechat("shortlink.generate", |r| shortlink::body(r.input), "/wxa/genwxashortlink", "link", None, Some("wechat.shortLinks"));
+static URLSCHEME_QUERY: Endpoint =
+    wechat("urlscheme.query", |r| query::scheme_body(r.input), "/wxa/queryscheme", "scheme_info", None, None);
+static URLLINK_QUERY: Endpoint =
+    wechat("urllink.query", |r| query::urllink_body(r.input), "/wxa/query_urllink", "url_link_info", None, None);
 // 004: 100/s and 500,000 a day; the token rides in the body.
-static DOUYIN_TOKEN: Endpoint = douyin_token("douyin.getAccessToken", "/api/apps/v2/token");
+static DOUYIN_TOKEN: Endpoint = douyin_token("douyin.getAccessToken", Generation::V1, "/api/apps/v2/token");
 static DOUYIN_URL_LINK_GENERATE: Endpoint = Endpoint {
     name: "douyin.urlLink.generate",
     platform: Platform::Douyin,
+    flavor: Flavor::Douyin(Generation::V1),
+    build: Some(|r| dy::generate_body(Generation::V1, r.appid, r.input, r.now)),
     method: Method::Post,
     path: "/api/apps/url_link/generate",
     credential: CredentialIn::Body,
@@ -174,13 +213,31 @@ static DOUYIN_URL_LINK_GENERATE: Endpoint = Endpoint {
     quota: DOUYIN_LINKS,
     errcodes: douyin::errors::lookup,
 };
-static DOUYIN_V2_TOKEN: Endpoint = douyin_token("douyin.v2.getAccessToken", "/oauth/client_token/");
-static DOUYIN_V2_URL_LINK_GENERATE: Endpoint =
-    douyin_v2("douyin.v2.urlLink.generate", "/api/apps/v1/url_link/generate/", Some("url_link"), Some(100), DOUYIN_LINKS);
-static DOUYIN_V2_URL_LINK_QUERY_INFO: Endpoint =
-    douyin_v2("douyin.v2.urlLink.queryInfo", "/api/apps/v1/url_link/query_info/", None, None, None);
-static DOUYIN_V2_URL_LINK_QUERY_QUOTA: Endpoint =
-    douyin_v2("douyin.v2.urlLink.queryQuota", "/api/apps/v1/url_link/query_quota/", None, None, None);
+static DOUYIN_V2_TOKEN: Endpoint = douyin_token("douyin.v2.getAccessToken", Generation::V2, "/oauth/client_token/");
+static DOUYIN_V2_URL_LINK_GENERATE: Endpoint = douyin_v2(
+    "douyin.v2.urlLink.generate",
+    |r| dy::generate_body(Generation::V2, r.appid, r.input, r.now),
+    "/api/apps/v1/url_link/generate/",
+    Some("url_link"),
+    Some(100),
+    DOUYIN_LINKS,
+);
+static DOUYIN_V2_URL_LINK_QUERY_INFO: Endpoint = douyin_v2(
+    "douyin.v2.urlLink.queryInfo",
+    |r| dy::query_info_body(r.appid, r.input),
+    "/api/apps/v1/url_link/query_info/",
+    None,
+    None,
+    None,
+);
+static DOUYIN_V2_URL_LINK_QUERY_QUOTA: Endpoint = douyin_v2(
+    "douyin.v2.urlLink.queryQuota",
+    |r| dy::query_quota_body(r.appid, r.input),
+    "/api/apps/v1/url_link/query_quota/",
+    None,
+    None,
+    None,
+);
 
 impl Api {
     /// The API's declaration; `None` for what sends nothing (`plainScheme`, constructors).
@@ -246,8 +303,10 @@ impl Api {
     }
 }
 
-/// The table as the JavaScript side reads it (the batch limiter, the CLI):
-/// `{ "<api>": { platform, perSecond?, quota? }, … }`.
+/// The table as the JavaScript side reads it (the clients' methods, the batch
+/// limiter, the CLI): `{ "<api>": { platform, client, link, perSecond?, quota? }, … }`,
+/// `client` being `wechat`, `douyin` (v1) or `douyin.v2`, `link` whether it is
+/// a link method (not a token request).
 pub struct EndpointTable;
 
 /// One endpoint in [`EndpointTable`].
@@ -255,6 +314,8 @@ pub struct EndpointTable;
 #[serde(rename_all = "camelCase")]
 struct EndpointView {
     platform: Platform,
+    client: &'static str,
+    link: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     per_second: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -265,7 +326,17 @@ impl Serialize for EndpointTable {
     // Straight from the declarations: a map type would sort them first, which
     // links a sort into the module.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let view = |e: &Endpoint| EndpointView { platform: e.platform, per_second: e.per_second, quota: e.quota };
+        let view = |e: &Endpoint| EndpointView {
+            platform: e.platform,
+            client: match e.flavor {
+                Flavor::Wechat => "wechat",
+                Flavor::Douyin(Generation::V1) => "douyin",
+                Flavor::Douyin(Generation::V2) => "douyin.v2",
+            },
+            link: e.build.is_some(),
+            per_second: e.per_second,
+            quota: e.quota,
+        };
         serializer.collect_map(Api::endpoints().map(|e| (e.name, view(e))))
     }
 }

@@ -3,14 +3,14 @@
 
 use serde_json::Value;
 
-use crate::api::{Api, CredentialIn, Endpoint};
+use crate::api::{Api, CredentialIn, Endpoint, Request};
 use crate::config::{Auth, Config, Flavor, Source};
 use crate::douyin::{self, urllink as dy, Generation};
 use crate::error::{Error, ErrorFields, Failure};
 use crate::http::HttpRequest;
 use crate::input::{self, keys, Object};
 use crate::redact;
-use crate::wechat::{self, nfc, plain_scheme, query, shortlink, token::Grant, urllink, urlscheme, Credential};
+use crate::wechat::{self, plain_scheme, token::Grant, Credential};
 
 #[derive(Debug)]
 pub struct Client {
@@ -35,59 +35,14 @@ impl Client {
         self.config.appid.as_deref().unwrap_or("")
     }
 
-    /// Whether `api` is one of this client's methods.
-    fn serves(&self, api: Api) -> bool {
-        use Api::*;
-        match self.config.flavor {
-            Flavor::Wechat => {
-                matches!(
-                    api,
-                    WechatToken
-                        | UrlschemeGenerate
-                        | UrlschemeGenerateNfc
-                        | UrllinkGenerate
-                        | ShortlinkGenerate
-                        | UrlschemeQuery
-                        | UrllinkQuery
-                )
-            }
-            Flavor::Douyin(Generation::V1) => matches!(api, DouyinToken | DouyinUrlLinkGenerate),
-            Flavor::Douyin(Generation::V2) => {
-                matches!(api, DouyinV2Token | DouyinV2UrlLinkGenerate | DouyinV2UrlLinkQueryInfo | DouyinV2UrlLinkQueryQuota)
-            }
-        }
-    }
-
     /// Validates `request` (JSON text) for `api`; nothing is sent for an invalid one.
     pub fn prepare(&self, api: Api, request: &str, now: i64) -> Result<Call, Error> {
-        if !self.serves(api) {
-            return Err(Failure::invalid("api", "is not available on this client").at(api));
-        }
+        let endpoint = api.endpoint().filter(|e| e.flavor == self.config.flavor);
+        let endpoint = endpoint.ok_or_else(|| Failure::invalid("api", "is not available on this client").at(api))?;
+        let build = endpoint.build.ok_or_else(|| Failure::invalid("api", "is not a link method").at(api))?;
         let input = input::parse("request", request).map_err(|f| f.at(api))?;
-        let generation = match self.config.flavor {
-            Flavor::Douyin(generation) => generation,
-            Flavor::Wechat => Generation::V1,
-        };
-        let body = match api {
-            Api::UrlschemeGenerate => urlscheme::body(&input, now),
-            Api::UrlschemeGenerateNfc => nfc::body(&input),
-            Api::UrllinkGenerate => urllink::body(&input, now),
-            Api::ShortlinkGenerate => shortlink::body(&input),
-            Api::UrlschemeQuery => query::scheme_body(&input),
-            Api::UrllinkQuery => query::urllink_body(&input),
-            Api::DouyinUrlLinkGenerate | Api::DouyinV2UrlLinkGenerate => dy::generate_body(generation, self.appid(), &input, now),
-            Api::DouyinV2UrlLinkQueryInfo => dy::query_info_body(self.appid(), &input),
-            Api::DouyinV2UrlLinkQueryQuota => dy::query_quota_body(self.appid(), &input),
-            Api::WechatToken
-            | Api::DouyinToken
-            | Api::DouyinV2Token
-            | Api::PlainScheme
-            | Api::AppendCq
-            | Api::WechatClient
-            | Api::DouyinClient => Err(Failure::invalid("api", "is not a link method")),
-        };
-        let endpoint = api.endpoint().ok_or_else(|| Failure::invalid("api", "is not a link method").at(api))?;
-        Ok(Call { api, endpoint, body: body.map_err(|f| f.at(api))? })
+        let body = build(&Request { input: &input, appid: self.appid(), now }).map_err(|f| f.at(api))?;
+        Ok(Call { api, endpoint, body })
     }
 
     /// `getAccessToken({ forceRefresh })`: whether to skip the cache.

@@ -56,8 +56,8 @@ impl Core {
         let state = Rc::clone(&self.state);
         future_to_promise(async move {
             match Api::from_number(api) {
-                Some(api) if api != state.client.token_api() => calls::link_call(state, api, request).await,
-                _ => Err(state.rejection(&Failure::invalid("api", "is not a link method").at(state.client.token_api()))),
+                Some(api) => calls::link_call(state, api, request).await,
+                None => Err(state.rejection(&Failure::invalid("api", "is not a link method").at(state.client.token_api()))),
             }
         })
     }
