@@ -203,6 +203,30 @@ test('a token the package does not manage (accessToken option) is not renewed', 
   assert.equal(count(TOKEN) + count(STABLE), 0);
 });
 
+test('a caller\'s accessToken function whose token is rejected is called once more with { forceRefresh: true }, and the call retried once', async () => {
+  const { accessToken: fresh } = await wechatClient(ctx.emu).getAccessToken();
+  ctx.emu.clear();
+  const calls = [];
+  const wx = new WeChatClient({
+    baseUrl: ctx.emu.url,
+    retries: 2,
+    accessToken: (...args) => (calls.push(args), args.length === 0 ? 'caller-stale-token' : fresh),
+  });
+  const { openlink } = await scheme(wx);
+  assert.match(openlink, /^weixin:\/\//);
+  assert.deepEqual(calls, [[], [{ forceRefresh: true }]]);
+  assert.deepEqual(tokensSentTo(SCHEME), ['caller-stale-token', fresh]);
+  assert.equal(count(TOKEN) + count(STABLE), 0);
+
+  // Still rejected after the forced one: the error, and no third call.
+  calls.length = 0;
+  ctx.emu.clear();
+  const stubborn = new WeChatClient({ baseUrl: ctx.emu.url, retries: 2, accessToken: (...args) => (calls.push(args), 'caller-stale-token') });
+  await rejectsWithLinkError(scheme(stubborn), { code: 'API_ERROR', errcode: 40001, retryable: false });
+  assert.deepEqual(calls, [[], [{ forceRefresh: true }]]);
+  assert.equal(count(SCHEME), 2);
+});
+
 test('compare-and-drop: 20 concurrent calls rejected with the same stale token cause ONE new token request', async () => {
   const wx = wechatClient(ctx.emu, { retries: 0 });
   const { accessToken: stale } = await wx.getAccessToken();

@@ -20,7 +20,8 @@ pub struct LinkCall {
     /// The credential it is sent with, once known.
     token: Option<String>,
     attempt: u32,
-    /// Whether a rejected managed token may still be replaced once.
+    /// Whether a rejected token may still be replaced once: a managed one,
+    /// or the caller's function's (called again with `{ forceRefresh: true }`).
     may_renew: bool,
 }
 
@@ -33,8 +34,9 @@ pub enum Need {
     Wait(f64),
     /// The client's token refresh (started, or joined if one is in flight); then `send_with` its token.
     Refresh,
-    /// The caller's token function; then `from_function`.
-    Function,
+    /// The caller's token function (with `{ forceRefresh: true }` after
+    /// the platform rejected its last token); then `from_function`.
+    Function { force_refresh: bool },
     /// The result.
     Done(Value),
 }
@@ -43,7 +45,10 @@ impl LinkCall {
     /// A validated call, and what it needs first: its request when the
     /// credential is at hand (a cached or fixed token: the common case).
     pub fn start(call: Call, env: &mut Env) -> (LinkCall, Need) {
-        let may_renew = matches!(env.client.config.auth, Auth::Managed { .. });
+        let may_renew = matches!(
+            env.client.config.auth,
+            Auth::Managed { .. } | Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function)
+        );
         let mut link = LinkCall { call, token: None, attempt: 0, may_renew };
         let need = link.credential(env);
         (link, need)
@@ -57,7 +62,9 @@ impl LinkCall {
                 None => return Need::Refresh,
             },
             Auth::Given(Source::Fixed(token)) | Auth::Cloudbase(Source::Fixed(token)) => Some(token.clone()),
-            Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function) => return Need::Function,
+            Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function) => {
+                return Need::Function { force_refresh: !self.may_renew };
+            }
         };
         self.send_with(token, env.client)
     }
@@ -91,7 +98,8 @@ impl LinkCall {
         }
         match (self.may_renew, error.class(), self.token.as_deref()) {
             (true, Class::TokenRejected, Some(token)) => {
-                // One fresh token and one more try.
+                // One fresh token and one more try (a caller's function's token
+                // is not in the cache: this drops nothing then).
                 env.tokens.cache.reject(token);
                 self.may_renew = false;
                 self.attempt = 0;
@@ -171,7 +179,7 @@ mod tests {
         assert!(matches!(h.start().1, Need::Refresh));
         let mut h = Harness::new(r#"{"accessToken":{"$type":"function"}}"#);
         let (mut link, need) = h.start();
-        assert!(matches!(need, Need::Function));
+        assert!(matches!(need, Need::Function { force_refresh: false }));
         assert_eq!(sent_with(&link.from_function(Ok(Some("F1".into())), &h.client, &mut h.tokens).unwrap()), "F1");
         assert_eq!(h.tokens.seen(), ["F1"], "kept to hide in errors");
         let error = link.from_function(Ok(None), &h.client, &mut h.tokens).unwrap_err();
@@ -200,6 +208,17 @@ mod tests {
         assert!(h.tokens.cache.usable(NOW).is_none(), "T1 dropped");
         assert_eq!(sent_with(&link.send_with(Some("T2".into()), &h.client)), "T2");
         let error = link.answered(errcode(40001), &mut h.env()).unwrap_err();
+        assert_eq!(error.class_name(), "auth", "never a loop");
+    }
+
+    #[test]
+    fn a_rejected_token_from_the_callers_function_is_asked_for_again_once_with_force_refresh() {
+        let mut h = Harness::new(r#"{"accessToken":{"$type":"function"},"retries":2}"#);
+        let (mut link, _) = h.start();
+        link.from_function(Ok(Some("F1".into())), &h.client, &mut h.tokens).unwrap();
+        assert!(matches!(link.answered(errcode(40001), &mut h.env()).unwrap(), Need::Function { force_refresh: true }));
+        assert_eq!(sent_with(&link.from_function(Ok(Some("F2".into())), &h.client, &mut h.tokens).unwrap()), "F2");
+        let error = link.answered(errcode(42001), &mut h.env()).unwrap_err();
         assert_eq!(error.class_name(), "auth", "never a loop");
     }
 

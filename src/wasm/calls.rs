@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Promise};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -27,6 +28,14 @@ pub struct State {
     tokens: RefCell<Tokens>,
     /// The token refresh in flight: concurrent callers await the same one.
     refreshing: RefCell<Option<Promise>>,
+}
+
+/// What the caller's token function is called with after the platform
+/// rejected its last token: `{ forceRefresh: true }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ForceRefresh {
+    force_refresh: bool,
 }
 
 /// A rejection: a `LinkError`'s fields, secrets hidden.
@@ -76,8 +85,9 @@ pub async fn link_call(state: Rc<State>, api: Api, request: String) -> Result<Js
                 let token = refreshed(&state, false).await?;
                 Ok(link.send_with(Some(token.access_token), &state.client))
             }
-            LinkNeed::Function => {
-                let settled = state.io.call_hook("token", Array::new(), state.timeout_ms()).await;
+            LinkNeed::Function { force_refresh } => {
+                let args = if force_refresh { Array::of1(&js::value(&ForceRefresh { force_refresh })) } else { Array::new() };
+                let settled = state.io.call_hook("token", args, state.timeout_ms()).await;
                 let mut tokens = state.tokens.borrow_mut();
                 link.from_function(settled.map(|value| value.as_string()), &state.client, &mut tokens)
             }
