@@ -62,6 +62,31 @@ function within(promise, ms, label) {
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
+/** Runs `body`, then fails if anything went unhandled meanwhile (a stale callback, a trap nobody caught). */
+async function withoutStrays(body) {
+  const stray = [];
+  const onStray = (err) => stray.push(String(err && err.stack ? err.stack : err));
+  process.on('unhandledRejection', onStray);
+  process.on('uncaughtException', onStray);
+  try {
+    await body();
+    assert.deepEqual(stray, [], 'unhandled rejections / uncaught exceptions after the trap');
+  } finally {
+    process.removeListener('unhandledRejection', onStray);
+    process.removeListener('uncaughtException', onStray);
+  }
+}
+
+/** `promise`'s rejection, or null if it resolved. */
+const settled = (promise) => promise.then(() => null, (err) => err);
+
+function assertInternalErrors(outcomes) {
+  for (const [label, err] of outcomes) {
+    assert.ok(err instanceof probe.LinkError, `${label}: expected a LinkError, got ${err && err.stack ? err.stack : err}`);
+    assert.equal(err.code, 'INTERNAL_ERROR', label);
+  }
+}
+
 test('the published package has no panicForTests, neither on clients nor in its WebAssembly module', () => {
   const wx = wechatClient(ctx.emu);
   assert.equal('panicForTests' in wx, false);
@@ -122,11 +147,7 @@ test('probe: a call in flight when the instance traps settles (resolves or rejec
   // timeoutMs 1000: the attempt's abort timer fires within this test too.
   const busy = new probe.WeChatClient({ appid, secret, baseUrl: ctx.emu.url, retries: 0, timeoutMs: 1000 });
   await busy.urllink.generate({ path: 'pages/a' });
-  const stray = [];
-  const onStray = (err) => stray.push(String(err && err.message));
-  process.on('unhandledRejection', onStray);
-  process.on('uncaughtException', onStray);
-  try {
+  await withoutStrays(async () => {
     ctx.emu.inject({ route: '/wxa/generate_urllink', kind: 'delay', ms: 300 });
     const inFlight = busy.urllink.generate({ path: 'pages/a' });
     inFlight.catch(() => {});
@@ -145,11 +166,7 @@ test('probe: a call in flight when the instance traps settles (resolves or rejec
     } else {
       assert.equal(typeof outcome.urlLink, 'string');
     }
-    assert.deepEqual(stray, [], 'unhandled rejections / uncaught exceptions after the trap');
-  } finally {
-    process.removeListener('unhandledRejection', onStray);
-    process.removeListener('uncaughtException', onStray);
-  }
+  });
   const next = await within(busy.urllink.generate({ path: 'pages/a' }), 5000, 'the next call');
   assert.equal(typeof next.urlLink, 'string');
 });
@@ -161,35 +178,22 @@ test('probe: a trap on a later step (from a timer) rejects the calls in flight, 
   // A client whose token refresh is in flight, with a link call waiting for it.
   const { appid, secret } = ctx.emu.credentials.wechat;
   const refreshing = new probe.WeChatClient({ appid, secret, baseUrl: ctx.emu.url, retries: 0 });
-  const stray = [];
-  const onStray = (err) => stray.push(String(err && err.stack ? err.stack : err));
-  process.on('unhandledRejection', onStray);
-  process.on('uncaughtException', onStray);
-  try {
+  await withoutStrays(async () => {
     ctx.emu.inject({ route: '/wxa/generate_urllink', kind: 'delay', ms: 300 });
     ctx.emu.inject({ route: '/cgi-bin/token', kind: 'delay', ms: 300 });
-    const settled = (promise) => promise.then(() => null, (err) => err);
     const inFlight = settled(bystander.urllink.generate({ path: 'pages/a' }));
     const token = settled(refreshing.getAccessToken());
     const waiting = settled(refreshing.urlscheme.generate({ jumpWxa: { path: 'pages/a' } }));
     await sleep(50);
     const trapped = await within(settled(trapping.panicLaterForTests()), 3000, 'panicLaterForTests()');
-    const outcomes = [
+    assertInternalErrors([
       ['the trapping call', trapped],
       ['the call in flight', await within(inFlight, 3000, 'the call in flight')],
       ['getAccessToken refreshing', await within(token, 3000, 'getAccessToken refreshing')],
       ['the call waiting for that refresh', await within(waiting, 3000, 'the call waiting for the refresh')],
-    ];
-    for (const [label, err] of outcomes) {
-      assert.ok(err instanceof probe.LinkError, `${label}: expected a LinkError, got ${err && err.stack ? err.stack : err}`);
-      assert.equal(err.code, 'INTERNAL_ERROR', label);
-    }
+    ]);
     await sleep(400); // past the delayed answer: a stale callback would fire by now
-    assert.deepEqual(stray, [], 'unhandled rejections / uncaught exceptions after the trap');
-  } finally {
-    process.removeListener('unhandledRejection', onStray);
-    process.removeListener('uncaughtException', onStray);
-  }
+  });
   for (const client of [trapping, bystander, refreshing]) {
     const next = await within(client.urllink.generate({ path: 'pages/a' }), 5000, 'the next call');
     assert.equal(typeof next.urlLink, 'string');
@@ -200,26 +204,17 @@ test('probe: a trap while a future is polled (in the task queue, not in a call f
   if (!probe) return t.skip(SKIP);
   const { trapping, bystander } = probeClients(ctx.emu);
   await bystander.urllink.generate({ path: 'pages/a' });
-  const stray = [];
-  const onStray = (err) => stray.push(String(err && err.stack ? err.stack : err));
-  process.on('unhandledRejection', onStray);
-  process.on('uncaughtException', onStray);
-  try {
+  await withoutStrays(async () => {
     ctx.emu.inject({ route: '/wxa/generate_urllink', kind: 'delay', ms: 300 });
-    const settled = (promise) => promise.then(() => null, (err) => err);
     const inFlight = settled(bystander.urllink.generate({ path: 'pages/a' }));
     await sleep(50);
     const trapped = await within(settled(trapping.panicInTaskForTests()), 3000, 'panicInTaskForTests()');
-    for (const [label, err] of [['the trapping task', trapped], ['the call in flight', await within(inFlight, 3000, 'the call in flight')]]) {
-      assert.ok(err instanceof probe.LinkError, `${label}: expected a LinkError, got ${err && err.stack ? err.stack : err}`);
-      assert.equal(err.code, 'INTERNAL_ERROR', label);
-    }
+    assertInternalErrors([
+      ['the trapping task', trapped],
+      ['the call in flight', await within(inFlight, 3000, 'the call in flight')],
+    ]);
     await sleep(400); // past the delayed answer: its callback belongs to the dead instance
-    assert.deepEqual(stray, [], 'unhandled rejections / uncaught exceptions after the trap');
-  } finally {
-    process.removeListener('unhandledRejection', onStray);
-    process.removeListener('uncaughtException', onStray);
-  }
+  });
   for (const client of [trapping, bystander]) {
     const next = await within(client.urllink.generate({ path: 'pages/a' }), 5000, 'the next call');
     assert.equal(typeof next.urlLink, 'string');
