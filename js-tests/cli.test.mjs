@@ -295,7 +295,7 @@ test('unknown columns are a usage error naming them; nothing is sent or written'
       assert.equal(kept.code, 0, kept.stderr);
       const [row] = readCsv(fs.readFileSync(output, 'utf8'));
       assert.equal(row.phone, '13800000000');
-      assert.deepEqual(Object.keys(emu.requests.find((q) => q.path === URLLINK).json).sort(), ['path', 'query']);
+      assert.deepEqual(Object.keys(emu.requests.find((q) => q.path === URLLINK).json).sort(), ['expire_interval', 'expire_type', 'path', 'query']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

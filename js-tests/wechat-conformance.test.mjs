@@ -119,10 +119,15 @@ test('urlscheme.generate: expireInterval alone means expire_type: 1 (and is_expi
   });
 });
 
-test('urlscheme.generate: no expiry field sends no expiry key', async () => {
+test('urlscheme.generate: with no expiry field, the platform\'s default is sent explicitly (the pages mark expire_type required)', async () => {
   const wx = wechatClient(ctx.emu);
   await wx.urlscheme.generate({ jumpWxa: { path: 'pages/a', query: '' } });
-  assert.deepEqual(linkRequest('/wxa/generatescheme').json, { jump_wxa: { path: 'pages/a', query: '' } });
+  assert.deepEqual(linkRequest('/wxa/generatescheme').json, {
+    jump_wxa: { path: 'pages/a', query: '' },
+    is_expire: true,
+    expire_type: 1,
+    expire_interval: 30,
+  });
 });
 
 test('urlscheme.generate: a Date expireTime is sent as whole Unix seconds', async () => {
@@ -196,13 +201,13 @@ test('urllink.generate: expireTime alone → expire_type: 0 (no is_expire on a U
   assert.deepEqual(linkRequest('/wxa/generate_urllink').json, { path: 'pages/a', expire_type: 0, expire_time: expireTime });
 });
 
-test('urllink.generate: expireInterval alone → expire_type: 1; no expiry → no expiry keys', async () => {
+test('urllink.generate: expireInterval alone → expire_type: 1; no expiry → the platform\'s default, 30 days', async () => {
   const wx = wechatClient(ctx.emu);
   await wx.urllink.generate({ path: 'pages/a', expireInterval: 2 });
   await wx.urllink.generate({ path: 'pages/b' });
   const [first, second] = requestsTo(ctx.emu, '/wxa/generate_urllink');
   assert.deepEqual(first.json, { path: 'pages/a', expire_type: 1, expire_interval: 2 });
-  assert.deepEqual(second.json, { path: 'pages/b' });
+  assert.deepEqual(second.json, { path: 'pages/b', expire_type: 1, expire_interval: 30 });
 });
 
 test('shortlink.generate: pageUrl/pageTitle/isPermanent → page_url/page_title/is_permanent', async () => {
@@ -393,7 +398,7 @@ test('a custom fetch receives (url, {method, headers, body, signal}) and its ans
   assert.equal(seen[1].url, `${ctx.emu.url}/wxa/generate_urllink?access_token=FETCHED_TOKEN_1`);
   assert.equal(seen[1].method, 'POST');
   assert.match(String(seen[1].headers['content-type']), /^application\/json/);
-  assert.deepEqual(JSON.parse(seen[1].body), { path: 'pages/a' });
+  assert.deepEqual(JSON.parse(seen[1].body), { path: 'pages/a', expire_type: 1, expire_interval: 30 });
   assert.ok(seen.every((s) => s.hasSignal));
   assert.equal(ctx.emu.requests.length, 0, 'everything went through the given fetch');
 });

@@ -188,7 +188,8 @@ test('a caller-managed token refused and echoed (accessToken string and function
   const given = new WeChatClient({ accessToken: OPTION_TOKEN, baseUrl: ctx.emu.url, retries: 0 });
   const fn = new WeChatClient({ accessToken: async () => OPTION_TOKEN_FN, baseUrl: ctx.emu.url, retries: 0 });
   const cloud = new WeChatClient({ cloudbaseAccessToken: ctx.emu.credentials.cloudbaseAccessToken, baseUrl: ctx.emu.url, retries: 0 });
-  ctx.emu.inject({ route: '/wxa/generatescheme', kind: 'errcode', errcode: 40001, echoToken: true, times: 3 });
+  // Four: the function is asked again ({ forceRefresh: true }) and its call retried once.
+  ctx.emu.inject({ route: '/wxa/generatescheme', kind: 'errcode', errcode: 40001, echoToken: true, times: 4 });
   const errors = [
     ['accessToken string', await failure(scheme(given))],
     ['accessToken function', await failure(scheme(fn))],

@@ -197,7 +197,7 @@ mod tests {
         let request = client.request(&call, Some("TOKEN"));
         assert_eq!(request.method, Method::Post);
         assert_eq!(request.url, "https://api.weixin.qq.com/wxa/generatescheme?access_token=TOKEN");
-        assert_eq!(body_of(&request), json!({"jump_wxa": {"path": "pages/a"}}));
+        assert_eq!(body_of(&request), json!({"jump_wxa": {"path": "pages/a"}, "is_expire": true, "expire_type": 1, "expire_interval": 30}));
         let result = client.parse(&call, 200, r#"{"errcode":0,"errmsg":"ok","openlink":"weixin://dl/business/?t=x"}"#);
         assert_eq!(result.unwrap().get("openlink").and_then(Value::as_str), Some("weixin://dl/business/?t=x"));
     }

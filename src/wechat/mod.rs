@@ -102,9 +102,10 @@ pub struct Expiry {
 }
 
 impl Expiry {
-    /// Reads the expiry fields. With none of them, nothing is sent and the platform's
-    /// default applies. `expireInterval` alone implies `expireType: 1`; a scheme
-    /// with an expiry gets `is_expire: true`, without which the platform ignores it.
+    /// Reads the expiry fields. With none of them, the platform's default (the
+    /// longest interval, 30 days) is sent explicitly: the pages mark `expire_type` required.
+    /// `expireInterval` alone implies `expireType: 1`; a scheme with an expiry
+    /// gets `is_expire: true`, without which the platform ignores it.
     pub fn read(req: &Object, now: i64, is_scheme: bool) -> Result<Expiry, Failure> {
         let is_expire = req.bool(IS_EXPIRE)?;
         let expire_type = req.integer(EXPIRE_TYPE)?;
@@ -119,6 +120,15 @@ impl Expiry {
         let detail_given = expire_type.is_some() || time.is_some() || interval.is_some();
         if is_expire == Some(false) && detail_given {
             return Err(Failure::invalid(req.field(IS_EXPIRE), "is false, but an expiry is given: drop it or set isExpire: true"));
+        }
+        if is_expire.is_none() && !detail_given {
+            let is_expire = if is_scheme { Some(true) } else { None };
+            return Ok(Expiry {
+                is_expire,
+                expire_type: Some(1),
+                expire_time: None,
+                expire_interval: Some(*validate::EXPIRE_INTERVAL_DAYS.end()),
+            });
         }
         if is_expire != Some(true) && !detail_given {
             return Ok(Expiry { is_expire, ..Expiry::default() });
@@ -180,8 +190,9 @@ mod tests {
     }
 
     #[test]
-    fn no_expiry_field_sends_nothing() {
-        assert_eq!(expiry(json!({}), true), Ok(json!({})));
+    fn no_expiry_field_sends_the_platforms_default_explicitly() {
+        assert_eq!(expiry(json!({}), true), Ok(json!({"is_expire": true, "expire_type": 1, "expire_interval": 30})));
+        assert_eq!(expiry(json!({}), false), Ok(json!({"expire_type": 1, "expire_interval": 30})));
         assert_eq!(expiry(json!({"isExpire": false}), true), Ok(json!({"is_expire": false})));
     }
 

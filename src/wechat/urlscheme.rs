@@ -63,7 +63,7 @@ mod tests {
 
     #[test]
     fn an_empty_request_is_the_home_page() {
-        assert_eq!(value_of(body(&json!({}), NOW)).unwrap(), json!({}));
+        assert_eq!(value_of(body(&json!({}), NOW)).unwrap(), json!({"is_expire": true, "expire_type": 1, "expire_interval": 30}));
     }
 
     #[test]
