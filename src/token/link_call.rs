@@ -45,10 +45,8 @@ impl LinkCall {
     /// A validated call, and what it needs first: its request when the
     /// credential is at hand (a cached or fixed token: the common case).
     pub fn start(call: Call, env: &mut Env) -> (LinkCall, Need) {
-        let may_renew = matches!(
-            env.client.config.auth,
-            Auth::Managed { .. } | Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function)
-        );
+        let may_renew =
+            matches!(env.client.config.auth, Auth::Managed { .. } | Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function));
         let mut link = LinkCall { call, token: None, attempt: 0, may_renew };
         let need = link.credential(env);
         (link, need)
