@@ -619,7 +619,7 @@ export declare class WeChatClient {
 /**
  * The Douyin API generation: `'v1'` (default) is developer.toutiao.com, the
  * token in the JSON body; `'v2'` is open.douyin.com, the token in the
- * `access-token` header, with `queryInfo` and `queryQuota`.
+ * `access-token` header, with `queryInfo` and `queryQuota`, and Schema links.
  */
 export type DouyinApiVersion = 'v1' | 'v2';
 
@@ -745,10 +745,111 @@ export type DouyinUrlLinkMethods<Api extends DouyinApiVersion = 'v1'> = Api exte
   ? DouyinUrlLinkMethodsV2
   : DouyinUrlLinkMethodsV1;
 
+/** Optional fields of {@link DouyinSchemaGenerateRequest}. */
+export interface DouyinSchemaFields {
+  /** A published page, e.g. `pages/index`, without `?`. Default: the home page. */
+  path?: string;
+  /** The page's query; see {@link DouyinQuery}. Default `'{}'`. */
+  query?: DouyinQuery;
+}
+
+/** A long-term schema: `noExpire: true` and no expiry. */
+type DouyinSchemaLongTerm = ({ noExpire: true; no_expire?: never } | { no_expire: true; noExpire?: never }) & {
+  expireTime?: never;
+  expire_time?: never;
+};
+
+/** A short-term schema (the default): `expireTime` is required. */
+type DouyinSchemaShortTerm = ({ noExpire?: false; no_expire?: never } | { no_expire?: false; noExpire?: never }) &
+  (
+    | {
+        /** When the schema expires: after now, at most 180 days ahead. */
+        expireTime: Instant;
+        expire_time?: never;
+      }
+    | {
+        /** HTTPS name of `expireTime`. */
+        expire_time: Instant;
+        expireTime?: never;
+      }
+  );
+
+/**
+ * `dy.schema.generate(request)` (v2): a short-term schema, `expireTime`
+ * required (after now, at most 180 days ahead), or with `noExpire: true`
+ * (HTTPS name `no_expire`) a long-term one, which takes no `expireTime`.
+ */
+export type DouyinSchemaGenerateRequest = DouyinSchemaFields & (DouyinSchemaLongTerm | DouyinSchemaShortTerm);
+
+/** `dy.schema.query(request)` (v2). */
+export interface DouyinSchemaQueryRequest {
+  /** The schema, `sslocal://miniapp?ticket=…`. */
+  schema: string;
+}
+
+/** `dy.schema.generate`'s result. */
+export interface DouyinSchemaGenerateResult {
+  /** The schema, `sslocal://miniapp?ticket=…`. */
+  schema: string;
+  /** The platform's request id, for Douyin support. */
+  logId?: string;
+}
+
+/** `dy.schema.query`'s result: what the platform knows about a schema. */
+export interface DouyinSchemaInfo {
+  appId: string;
+  path: string;
+  query: string;
+  /** Unix seconds. */
+  createTime: number;
+  /** Unix seconds. */
+  expireTime: number;
+  logId?: string;
+  [key: string]: unknown;
+}
+
+/** One of the quotas `dy.schema.queryQuota` reports. */
+export interface DouyinSchemaQuotaCount {
+  /** Schemas generated so far. */
+  schemaUsed: number;
+  /** How many may be generated. */
+  schemaLimit: number;
+}
+
+/** `dy.schema.queryQuota`'s result (v2). */
+export interface DouyinSchemaQuota {
+  /** Long-term schemas (`noExpire: true`). */
+  longTermSchemaQuota: DouyinSchemaQuotaCount;
+  /** Short-term schemas. */
+  shortTermSchemaQuota: DouyinSchemaQuotaCount;
+  logId?: string;
+}
+
+/** `dy.schema` of a v2 client (`api: 'v2'`). */
+export interface DouyinSchemaMethodsV2 {
+  /** `POST /api/apps/v1/url/generate_schema/`: a schema that opens the mini app. */
+  readonly generate: (request: DouyinSchemaGenerateRequest) => Promise<DouyinSchemaGenerateResult>;
+  /** `POST /api/apps/v1/url/query_schema/`: what the platform knows about a schema. */
+  readonly query: (request: DouyinSchemaQueryRequest) => Promise<DouyinSchemaInfo>;
+  /** `POST /api/apps/v1/url/query_schema_quota/`: schemas used and allowed, long-term and short-term. */
+  readonly queryQuota: (request?: Record<string, never>) => Promise<DouyinSchemaQuota>;
+}
+
+/**
+ * `dy.schema` of a v1 client: nothing to call. Schema links need `api: 'v2'`;
+ * on a v1 client the calls reject with `INVALID_ARGUMENT` and send nothing.
+ */
+export interface DouyinSchemaMethodsV1 {}
+
+/** `dy.schema` for the given API generation. */
+export type DouyinSchemaMethods<Api extends DouyinApiVersion = 'v1'> = Api extends 'v2'
+  ? DouyinSchemaMethodsV2
+  : DouyinSchemaMethodsV1;
+
 /**
  * Douyin mini app links. `Api` follows the `api` option (`'v1'` when left out),
  * which decides the host apps allowed and whether `queryInfo`/`queryQuota`
- * exist. The constructor throws a {@link LinkError} (`INVALID_ARGUMENT`) at
+ * and the `schema` methods exist. The constructor throws a {@link LinkError} (`INVALID_ARGUMENT`) at
  * once for bad options.
  */
 export declare class DouyinClient<Api extends DouyinApiVersion = 'v1'> {
@@ -761,6 +862,9 @@ export declare class DouyinClient<Api extends DouyinApiVersion = 'v1'> {
   readonly getAccessToken: (request?: GetAccessTokenRequest) => Promise<AccessTokenResult>;
 
   readonly urlLink: DouyinUrlLinkMethods<Api>;
+
+  /** Schema links (`sslocal://miniapp?ticket=…`), with `api: 'v2'`. */
+  readonly schema: DouyinSchemaMethods<Api>;
 
   /** Many URL Links, rate limited below 100 QPS; a quota error stops the run cleanly. */
   generateMany(

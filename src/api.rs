@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::config::Flavor;
-use crate::douyin::{self, urllink as dy, Generation};
+use crate::douyin::{self, schema, urllink as dy, Generation};
 use crate::errcode::Documented;
 use crate::error::Failure;
 use crate::http::Method;
@@ -38,6 +38,9 @@ pub enum Api {
     DouyinV2UrlLinkGenerate,
     DouyinV2UrlLinkQueryInfo,
     DouyinV2UrlLinkQueryQuota,
+    DouyinV2SchemaGenerate,
+    DouyinV2SchemaQuery,
+    DouyinV2SchemaQueryQuota,
     /// Constructor options, before any API is involved.
     WechatClient,
     DouyinClient,
@@ -89,7 +92,7 @@ pub struct Endpoint {
 }
 
 /// Every API a client method can name, in `apiNumber` order.
-const NAMED: [Api; 14] = [
+const NAMED: [Api; 17] = [
     Api::WechatToken,
     Api::UrlschemeGenerate,
     Api::UrllinkGenerate,
@@ -104,6 +107,9 @@ const NAMED: [Api; 14] = [
     Api::DouyinV2UrlLinkQueryInfo,
     Api::DouyinV2UrlLinkQueryQuota,
     Api::UrlschemeGenerateNfc,
+    Api::DouyinV2SchemaGenerate,
+    Api::DouyinV2SchemaQuery,
+    Api::DouyinV2SchemaQueryQuota,
 ];
 
 const WECHAT_LINKS: Option<&str> = Some("wechat.links");
@@ -238,6 +244,27 @@ static DOUYIN_V2_URL_LINK_QUERY_QUOTA: Endpoint = douyin_v2(
     None,
     None,
 );
+// Schema links: the pages and the official SDK give no per-second limit and no
+// daily quota (query_schema_quota reports a long-term and a short-term one of
+// their own), so none is declared.
+static DOUYIN_V2_SCHEMA_GENERATE: Endpoint = douyin_v2(
+    "douyin.v2.schema.generate",
+    |r| schema::generate_body(r.appid, r.input, r.now),
+    "/api/apps/v1/url/generate_schema/",
+    Some("schema"),
+    None,
+    None,
+);
+static DOUYIN_V2_SCHEMA_QUERY: Endpoint =
+    douyin_v2("douyin.v2.schema.query", |r| schema::query_body(r.appid, r.input), "/api/apps/v1/url/query_schema/", None, None, None);
+static DOUYIN_V2_SCHEMA_QUERY_QUOTA: Endpoint = douyin_v2(
+    "douyin.v2.schema.queryQuota",
+    |r| schema::query_quota_body(r.appid, r.input),
+    "/api/apps/v1/url/query_schema_quota/",
+    None,
+    None,
+    None,
+);
 
 impl Api {
     /// The API's declaration; `None` for what sends nothing (`plainScheme`, constructors).
@@ -256,6 +283,9 @@ impl Api {
             Api::DouyinV2UrlLinkGenerate => Some(&DOUYIN_V2_URL_LINK_GENERATE),
             Api::DouyinV2UrlLinkQueryInfo => Some(&DOUYIN_V2_URL_LINK_QUERY_INFO),
             Api::DouyinV2UrlLinkQueryQuota => Some(&DOUYIN_V2_URL_LINK_QUERY_QUOTA),
+            Api::DouyinV2SchemaGenerate => Some(&DOUYIN_V2_SCHEMA_GENERATE),
+            Api::DouyinV2SchemaQuery => Some(&DOUYIN_V2_SCHEMA_QUERY),
+            Api::DouyinV2SchemaQueryQuota => Some(&DOUYIN_V2_SCHEMA_QUERY_QUOTA),
             Api::PlainScheme | Api::AppendCq | Api::WechatClient | Api::DouyinClient => None,
         }
     }
@@ -387,5 +417,20 @@ mod tests {
         assert_eq!(rate(Api::DouyinUrlLinkGenerate), Some(100));
         assert_eq!(rate(Api::ShortlinkGenerate), None);
         assert!(Api::endpoints().filter(|e| e.result == Some("access_token")).all(|e| e.per_second.is_none()));
+    }
+
+    #[test]
+    fn schema_links_are_douyin_v2_with_the_token_in_the_header() {
+        for (api, name, result) in [
+            (Api::DouyinV2SchemaGenerate, "douyin.v2.schema.generate", Some("schema")),
+            (Api::DouyinV2SchemaQuery, "douyin.v2.schema.query", None),
+            (Api::DouyinV2SchemaQueryQuota, "douyin.v2.schema.queryQuota", None),
+        ] {
+            let e = api.endpoint().unwrap();
+            assert_eq!((e.name, e.platform, e.flavor), (name, Platform::Douyin, Flavor::Douyin(Generation::V2)));
+            assert_eq!((e.method, e.credential, e.result), (Method::Post, CredentialIn::Header, result));
+            assert!(e.path.starts_with("/api/apps/v1/url/") && e.path.ends_with('/'), "{}", e.path);
+            assert_eq!((e.per_second, e.quota), (None, None));
+        }
     }
 }

@@ -1,16 +1,20 @@
 'use strict';
 // Emulates Douyin's second-generation server API (open.douyin.com): client_token,
-// then the url_link routes that take the token in an `access-token` header and
-// always answer with a log_id.
+// then the url_link and schema routes that take the token in an `access-token`
+// header and always answer with a log_id.
 
-const { randomAlnum, randomHex } = require('./state.cjs');
+const { randomAlnum, randomHex, BoundedMap } = require('./state.cjs');
 const { shapeError, douyinQueryError, isJsonContentType, hintHeaders } = require('./check.cjs');
 
 const DAY = 86400;
+// client_token's frequency rule: more than 500 calls in 5 minutes → 10020.
+const TOKEN_CALLS_LIMIT = 500;
+const TOKEN_WINDOW_MS = 5 * 60 * 1000;
 
 const MESSAGES = {
   '-1': '内部错误',
   10002: '参数错误',
+  10003: 'client_key 不存在',
   10013: 'client_key invalid',
   28001003: 'access_token无效',
   28003018: '请求频率过高',
@@ -62,13 +66,27 @@ module.exports = function douyinV2Routes(state) {
   const cred = state.credentials.douyin;
   const opts = state.options;
 
-  const fail = (code, hint) => ({ json: apiError(code, message(code)), headers: hintHeaders(hint) });
+  const fail = (code, hint, msg) => ({ json: apiError(code, msg || message(code)), headers: hintHeaders(hint) });
   const ok = (data) => ({ json: { err_no: 0, err_msg: '', log_id: logId(), data } });
+
+  // client_token calls per client_key within the last TOKEN_WINDOW_MS (times in ms, oldest first).
+  const tokenCalls = new Map();
+  function tooManyTokenCalls(clientKey) {
+    const now = state.now();
+    // Only the newest LIMIT + 1 matter: a long benchmark keeps a short array.
+    const calls = (tokenCalls.get(clientKey) || []).filter((t) => t > now - TOKEN_WINDOW_MS).slice(-TOKEN_CALLS_LIMIT);
+    calls.push(now);
+    tokenCalls.set(clientKey, calls);
+    return calls.length > TOKEN_CALLS_LIMIT;
+  }
 
   function clientToken(ctx) {
     const b = parseOauthBody(ctx);
     const bad = (code, description, hint) => ({ json: oauthError(code, description), headers: hintHeaders(hint) });
     if (!b) return bad(10002, '参数错误', 'body is not a JSON object');
+    if (b.client_key && tooManyTokenCalls(String(b.client_key))) {
+      return bad(10020, 'emulator: more than 500 client_token calls in 5 minutes', 'token frequency rule (10020)');
+    }
     if (!b.client_key || !b.client_secret || !b.grant_type) return bad(10002, '参数错误', 'client_key, client_secret and grant_type are required');
     if (b.grant_type !== 'client_credential') return bad(10002, '参数错误', 'grant_type must be client_credential');
     if (b.client_key !== cred.appid) return bad(10013, 'client_key invalid');
@@ -137,12 +155,66 @@ module.exports = function douyinV2Routes(state) {
     return ok({ url_link_used: state.douyinLinkCount, url_link_limit: 500000 });
   }
 
+  // Schema links. Their page gives them the URL Link's rules for path, query and
+  // expire_time (at most 180 days), required unless no_expire is true.
+  const schemas = new BoundedMap(opts.maxStoredLinks);
+  const schemaUsed = { long: 0, short: 0 };
+
+  function generateSchema(ctx) {
+    const shape = { app_id: 'string', path: 'string', query: 'string', no_expire: 'boolean', expire_time: 'integer' };
+    const { error, body: b } = begin(ctx, shape);
+    if (error) return error;
+    if (b.path !== undefined && b.path.includes('?')) return fail(28005001, 'path contains ?');
+    const qh = douyinQueryError(b.query);
+    if (qh) return fail(28005001, qh);
+    const nowS = Math.floor(state.now() / 1000);
+    const longTerm = b.no_expire === true;
+    if (!longTerm) {
+      if (b.expire_time === undefined) return fail(28005001, 'expire_time is required unless no_expire is true');
+      if (b.expire_time <= nowS || b.expire_time > nowS + 180 * DAY) return fail(28005001, 'expire_time must be in the next 180 days');
+    }
+    if (!state.takeQuota()) return fail(28003017);
+    const schema = `sslocal://miniapp?ticket=${randomAlnum(32)}`;
+    schemaUsed[longTerm ? 'long' : 'short']++;
+    schemas.set(schema, {
+      app_id: b.app_id,
+      path: b.path || '',
+      query: b.query || '',
+      create_time: nowS,
+      // No expiry for a long-term schema: 0, as WeChat reports a permanent link.
+      expire_time: longTerm ? 0 : b.expire_time,
+    });
+    return ok({ schema });
+  }
+
+  // An unknown schema answers as query_info does for an unknown link.
+  function querySchema(ctx) {
+    const { error, body } = begin(ctx, { app_id: 'string', schema: 'string' });
+    if (error) return error;
+    const rec = schemas.get(body.schema);
+    if (!rec) return fail(28005002, 'unknown schema', 'schema不存在');
+    return ok(Object.assign({}, rec));
+  }
+
+  // The limits are 0, as in the page's own example answer.
+  function querySchemaQuota(ctx) {
+    const { error } = begin(ctx, { app_id: 'string' });
+    if (error) return error;
+    return ok({
+      long_term_schema_quota: { schema_used: schemaUsed.long, schema_limit: 0 },
+      short_term_schema_quota: { schema_used: schemaUsed.short, schema_limit: 0 },
+    });
+  }
+
   const route = (path, handle, extra) => Object.assign({ method: 'POST', path, platform, handle }, extra || {});
   return [
     route('/oauth/client_token/', clientToken, { errorBody: oauthError }),
     route('/api/apps/v1/url_link/generate/', generate),
     route('/api/apps/v1/url_link/query_info/', queryInfo),
     route('/api/apps/v1/url_link/query_quota/', queryQuota),
+    route('/api/apps/v1/url/generate_schema/', generateSchema),
+    route('/api/apps/v1/url/query_schema/', querySchema),
+    route('/api/apps/v1/url/query_schema_quota/', querySchemaQuota),
   ];
 };
 

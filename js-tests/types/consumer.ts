@@ -12,6 +12,10 @@ import type {
   DouyinApiVersion,
   DouyinAppName,
   DouyinClientOptions,
+  DouyinSchemaGenerateRequest,
+  DouyinSchemaGenerateResult,
+  DouyinSchemaInfo,
+  DouyinSchemaQuota,
   DouyinUrlLinkGenerateRequest,
   DouyinUrlLinkGenerateResult,
   DouyinUrlLinkInfo,
@@ -325,6 +329,20 @@ async function douyin(): Promise<void> {
   const limit: number = quota.urlLinkLimit;
   use(used, limit, quota.logId, await dy2.urlLink.queryQuota({}));
 
+  // v2: Schema links, short-term and long-term, both naming styles.
+  const made: DouyinSchemaGenerateResult = await dy2.schema.generate({ path: 'pages/index', query: { id: 1 }, expireTime: now + 3600 });
+  const schema: string = made.schema;
+  await dy2.schema.generate({ noExpire: false, expire_time: new Date() });
+  await dy2.schema.generate({ noExpire: true, path: 'pages/index' });
+  const longTerm: DouyinSchemaGenerateRequest = { no_expire: true, query: '{"id":"1"}' };
+  await dy2.schema.generate(longTerm);
+  const schemaInfo: DouyinSchemaInfo = await dy2.schema.query({ schema });
+  use(made.logId, schemaInfo.appId, schemaInfo.path, schemaInfo.query, schemaInfo.createTime, schemaInfo.expireTime, schemaInfo.logId);
+  const schemaQuota: DouyinSchemaQuota = await dy2.schema.queryQuota();
+  const longUsed: number = schemaQuota.longTermSchemaQuota.schemaUsed;
+  const shortLimit: number = schemaQuota.shortTermSchemaQuota.schemaLimit;
+  use(longUsed, shortLimit, schemaQuota.logId, await dy2.schema.queryQuota({}));
+
   // A client typed for either generation.
   const either: DouyinClient<DouyinApiVersion> = Math.random() > 0.5 ? dy2 : (dy as DouyinClient<DouyinApiVersion>);
   use(either);
@@ -352,6 +370,18 @@ async function douyin(): Promise<void> {
   await dy.urlLink.queryQuota();
   // @ts-expect-error TS2345: queryInfo needs the link
   await dy2.urlLink.queryInfo({});
+  // @ts-expect-error TS2345: a short-term schema needs expireTime
+  await dy2.schema.generate({ path: 'pages/index' });
+  // @ts-expect-error TS2345: a long-term schema takes no expireTime
+  await dy2.schema.generate({ noExpire: true, expireTime: now + 3600 });
+  // @ts-expect-error TS2353: a schema has no host app
+  await dy2.schema.generate({ appName: 'douyin', expireTime: now + 3600 });
+  // @ts-expect-error TS2339: Schema links need api: 'v2'
+  await dy.schema.generate({ expireTime: now + 3600 });
+  // @ts-expect-error TS2345: query needs the schema
+  await dy2.schema.query({});
+  // @ts-expect-error TS2551: a wrong quota property (it is `longTermSchemaQuota`)
+  use(schemaQuota.long_term_schema_quota);
   // @ts-expect-error TS2551: a wrong result property (it is `urlLink`)
   use(v1.url_link);
   // @ts-expect-error TS2339: a wrong quota property

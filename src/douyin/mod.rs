@@ -2,6 +2,7 @@
 //! v1 on developer.toutiao.com (004, the default) and v2 on open.douyin.com.
 
 pub mod errors;
+pub mod schema;
 pub mod token;
 pub mod urllink;
 
