@@ -408,3 +408,20 @@ test('a baseUrl with a trailing slash gives no double slash', async () => {
   await wx.urllink.generate({ path: 'pages/a' });
   assert.deepEqual(ctx.emu.requests.map((r) => r.path), ['/cgi-bin/token', '/wxa/generate_urllink']);
 });
+
+test('urlscheme.query / urllink.query with queryType 1: no link, the body is { query_type: 1 }, the day\'s visit quota comes back', async () => {
+  const wx = wechatClient(ctx.emu);
+  const scheme = await wx.urlscheme.query({ queryType: 1 });
+  const link = await wx.urllink.query({ query_type: 1 });
+  for (const result of [scheme, link]) {
+    assert.equal(typeof result.quotaInfo.remainVisitQuota, 'number');
+    assert.equal(result.schemeInfo, undefined);
+  }
+  assert.deepEqual(linkRequest('/wxa/queryscheme').json, { query_type: 1 });
+  assert.deepEqual(linkRequest('/wxa/query_urllink').json, { query_type: 1 });
+  // queryType 0 (the default) still needs the link, and nothing is sent without it.
+  for (const [call, field] of [[() => wx.urlscheme.query({ queryType: 0 }), 'scheme'], [() => wx.urllink.query({}), 'urlLink']]) {
+    await assert.rejects(call(), (err) => err.code === 'INVALID_ARGUMENT' && err.field === field);
+  }
+  assert.equal(requestsTo(ctx.emu, '/wxa/queryscheme').length, 1);
+});

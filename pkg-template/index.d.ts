@@ -379,12 +379,34 @@ export type ShortLinkGenerateRequest = ShortLinkFields &
       }
   );
 
-/** `queryType` of the query methods. */
+/** `queryType` 0 (the default) of the query methods: the link's own data. */
 export interface QueryTypeFields {
-  /** `0` (default): the link's own data; `1`: also who opened it and when. */
-  queryType?: 0 | 1;
+  queryType?: 0;
   /** HTTPS name of {@link QueryTypeFields.queryType}. */
-  query_type?: 0 | 1;
+  query_type?: 0;
+}
+
+/**
+ * `queryType: 1` of the query methods: the day's remaining visit quota of
+ * schemes and URL Links opened from outside WeChat. No link is needed; the
+ * body is `{ query_type: 1 }`.
+ */
+export type VisitQuotaRequest = ({ queryType: 1; query_type?: never } | { query_type: 1; queryType?: never }) & {
+  scheme?: string;
+  urlLink?: string;
+  url_link?: string;
+};
+
+/** The answer to a `queryType: 1` query. */
+export interface VisitQuotaResult {
+  errcode: number;
+  errmsg: string;
+  quotaInfo: {
+    /** Visits left today. */
+    remainVisitQuota: number;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
 }
 
 /** `wx.urlscheme.query(request)`: `POST /wxa/queryscheme`. */
@@ -474,7 +496,6 @@ export interface UrlSchemeQueryResult {
   errmsg: string;
   schemeInfo: LinkInfo;
   schemeQuota?: LongTimeQuota;
-  /** With `queryType: 1`: who opened it. */
   visitOpenid?: string;
   [key: string]: unknown;
 }
@@ -500,7 +521,6 @@ export interface UrlLinkQueryResult {
   errmsg: string;
   urlLinkInfo: UrlLinkInfo;
   urlLinkQuota?: LongTimeQuota;
-  /** With `queryType: 1`: who opened it. */
   visitOpenid?: string;
   [key: string]: unknown;
 }
@@ -580,14 +600,20 @@ export declare class WeChatClient {
      */
     readonly generateNFC: (request: UrlSchemeGenerateNfcRequest) => Promise<UrlSchemeGenerateResult>;
     /** What the platform knows about a scheme. */
-    readonly query: (request: UrlSchemeQueryRequest) => Promise<UrlSchemeQueryResult>;
+    readonly query: {
+      (request: VisitQuotaRequest): Promise<VisitQuotaResult>;
+      (request: UrlSchemeQueryRequest): Promise<UrlSchemeQueryResult>;
+    };
   };
 
   readonly urllink: {
     /** A URL Link (`https://wxaurl.cn/…`) that opens the mini program. Valid at most 30 days. */
     readonly generate: (request?: UrlLinkGenerateRequest) => Promise<UrlLinkGenerateResult>;
     /** What the platform knows about a URL Link. */
-    readonly query: (request: UrlLinkQueryRequest) => Promise<UrlLinkQueryResult>;
+    readonly query: {
+      (request: VisitQuotaRequest): Promise<VisitQuotaResult>;
+      (request: UrlLinkQueryRequest): Promise<UrlLinkQueryResult>;
+    };
   };
 
   readonly shortlink: {

@@ -119,7 +119,7 @@ const fn wechat(
     name: &'static str,
     build: Build,
     path: &'static str,
-    result: &'static str,
+    result: Option<&'static str>,
     per_second: Option<u32>,
     quota: Option<&'static str>,
 ) -> Endpoint {
@@ -131,7 +131,7 @@ const fn wechat(
         method: Method::Post,
         path,
         credential: CredentialIn::Query,
-        result: Some(result),
+        result,
         per_second,
         quota,
         errcodes: wechat::errors::link,
@@ -193,17 +193,17 @@ static WECHAT_TOKEN: Endpoint = Endpoint {
     errcodes: wechat::errors::token,
 };
 static URLSCHEME_GENERATE: Endpoint =
-    wechat("urlscheme.generate", |r| urlscheme::body(r.input, r.now), "/wxa/generatescheme", "openlink", Some(100), WECHAT_LINKS);
+    wechat("urlscheme.generate", |r| urlscheme::body(r.input, r.now), "/wxa/generatescheme", Some("openlink"), Some(100), WECHAT_LINKS);
 static URLSCHEME_GENERATE_NFC: Endpoint =
-    wechat("urlscheme.generateNFC", |r| nfc::body(r.input), "/wxa/generatenfcscheme", "openlink", Some(200), WECHAT_LINKS);
+    wechat("urlscheme.generateNFC", |r| nfc::body(r.input), "/wxa/generatenfcscheme", Some("openlink"), Some(200), WECHAT_LINKS);
 static URLLINK_GENERATE: Endpoint =
-    wechat("urllink.generate", |r| urllink::body(r.input, r.now), "/wxa/generate_urllink", "url_link", Some(200), WECHAT_LINKS);
+    wechat("urllink.generate", |r| urllink::body(r.input, r.now), "/wxa/generate_urllink", Some("url_link"), Some(200), WECHAT_LINKS);
 static SHORTLINK_GENERATE: Endpoint =
-    wechat("shortlink.generate", |r| shortlink::body(r.input), "/wxa/genwxashortlink", "link", None, Some("wechat.shortLinks"));
-static URLSCHEME_QUERY: Endpoint =
-    wechat("urlscheme.query", |r| query::scheme_body(r.input), "/wxa/queryscheme", "scheme_info", None, None);
-static URLLINK_QUERY: Endpoint =
-    wechat("urllink.query", |r| query::urllink_body(r.input), "/wxa/query_urllink", "url_link_info", None, None);
+    wechat("shortlink.generate", |r| shortlink::body(r.input), "/wxa/genwxashortlink", Some("link"), None, Some("wechat.shortLinks"));
+// A query answers `scheme_info` / `url_link_info`, or with query_type 1
+// `quota_info`: the whole answer is the result.
+static URLSCHEME_QUERY: Endpoint = wechat("urlscheme.query", |r| query::scheme_body(r.input), "/wxa/queryscheme", None, None, None);
+static URLLINK_QUERY: Endpoint = wechat("urllink.query", |r| query::urllink_body(r.input), "/wxa/query_urllink", None, None, None);
 // 004: 100/s and 500,000 a day; the token rides in the body.
 static DOUYIN_TOKEN: Endpoint = douyin_token("douyin.getAccessToken", Generation::V1, "/api/apps/v2/token");
 static DOUYIN_URL_LINK_GENERATE: Endpoint = Endpoint {

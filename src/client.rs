@@ -123,7 +123,7 @@ impl Client {
     pub fn parse(&self, call: &Call, status: u16, body: &str) -> Result<Value, Error> {
         let result = call.endpoint.result;
         let parsed = match self.config.flavor {
-            Flavor::Wechat => wechat::parse(status, body, result.unwrap_or_default()),
+            Flavor::Wechat => wechat::parse(status, body, result),
             Flavor::Douyin(Generation::V1) => {
                 douyin::parse_v1(status, body, result.unwrap_or_default()).map(|map| crate::http::camel_case(Value::Object(map)))
             }

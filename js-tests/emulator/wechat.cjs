@@ -276,9 +276,16 @@ module.exports = function wechatRoutes(state) {
     return out;
   }
 
+  // query_type 1: the day's remaining visit quota of schemes and URL Links
+  // opened from outside WeChat (the link is not needed).
+  const VISIT_QUOTA = 1000000;
+  const visitQuota = () => ({ json: { errcode: 0, errmsg: 'ok', quota_info: { remain_visit_quota: VISIT_QUOTA } } });
+
   function queryScheme(ctx) {
     const { error, body } = begin(ctx, { scheme: 'string', query_type: 'integer' });
     if (error) return error;
+    if (body.query_type !== undefined && body.query_type !== 0 && body.query_type !== 1) return fail(40097, 'invalid query_type');
+    if (body.query_type === 1) return visitQuota();
     if (!body.scheme) return fail(40097, 'scheme is required');
     // Accept the whole openlink or just its ticket.
     const key = body.scheme.startsWith('weixin://') ? body.scheme : `weixin://dl/business/?t=${body.scheme}`;
@@ -298,6 +305,8 @@ module.exports = function wechatRoutes(state) {
   function queryUrlLink(ctx) {
     const { error, body } = begin(ctx, { url_link: 'string', query_type: 'integer' });
     if (error) return error;
+    if (body.query_type !== undefined && body.query_type !== 0 && body.query_type !== 1) return fail(40097, 'invalid query_type');
+    if (body.query_type === 1) return visitQuota();
     if (!body.url_link) return fail(40097, 'url_link is required');
     const rec = state.links.urlLinks.get(body.url_link);
     if (!rec) return fail(40097, 'unknown url_link');

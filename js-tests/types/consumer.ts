@@ -38,6 +38,7 @@ import type {
   UrlSchemeGenerateRequest,
   UrlSchemeGenerateResult,
   UrlSchemeQueryResult,
+  VisitQuotaResult,
   WeChatClientOptions,
 } from 'miniprogram-links';
 
@@ -167,8 +168,11 @@ async function wechat(): Promise<void> {
   await wx.urlscheme.generate({});
   await wx.urlscheme.generate();
 
-  const schemeInfo: UrlSchemeQueryResult = await wx.urlscheme.query({ scheme: openlink, queryType: 1 });
+  const schemeInfo: UrlSchemeQueryResult = await wx.urlscheme.query({ scheme: openlink });
   await wx.urlscheme.query({ scheme: openlink, query_type: 0 });
+  const visits: VisitQuotaResult = await wx.urlscheme.query({ queryType: 1 });
+  const left: number = visits.quotaInfo.remainVisitQuota;
+  use(left, (await wx.urllink.query({ query_type: 1 })).quotaInfo.remainVisitQuota);
   const info = schemeInfo.schemeInfo;
   const env: EnvVersion = info.envVersion;
   const created: number = info.createTime;
@@ -190,7 +194,7 @@ async function wechat(): Promise<void> {
   await wx.urllink.generate({ env_version: 'trial', expire_time: now + 120, cloud_base: { env: 'e', resource_appid: 'wx3' } });
   await wx.urllink.generate();
 
-  const linkInfo: UrlLinkQueryResult = await wx.urllink.query({ urlLink, queryType: 1 });
+  const linkInfo: UrlLinkQueryResult = await wx.urllink.query({ urlLink, queryType: 0 });
   await wx.urllink.query({ url_link: urlLink });
   const cloud = linkInfo.urlLinkInfo.cloudBase;
   use(cloud?.env, cloud?.domain, cloud?.resourceAppid, linkInfo.urlLinkInfo.createTime, linkInfo.urlLinkQuota?.longTimeLimit);
@@ -240,9 +244,9 @@ async function wechat(): Promise<void> {
   await wx.shortlink.generate({ pageUrl: 5 });
   // @ts-expect-error TS2561: a misspelt short link key
   await wx.shortlink.generate({ pageUrl: 'p', isPermanant: true });
-  // @ts-expect-error TS2345: urlLink is required
-  await wx.urllink.query({ queryType: 1 });
-  // @ts-expect-error TS2322: queryType is 0 or 1
+  // @ts-expect-error TS2769: urlLink is required with queryType 0
+  await wx.urllink.query({ queryType: 0 });
+  // @ts-expect-error TS2769: queryType is 0 or 1
   await wx.urlscheme.query({ scheme: 's', queryType: 2 });
   // @ts-expect-error TS2345: plainScheme needs path
   wx.plainScheme({ query: 'a=1' });

@@ -162,8 +162,8 @@ pub fn with_credential(url: String, credential: Credential) -> String {
     }
 }
 
-/// A WeChat answer: `errcode` ≠ 0 is an API error; success must carry `result`.
-pub fn parse(status: u16, body: &str, result: &str) -> Result<Value, Failure> {
+/// A WeChat answer: `errcode` ≠ 0 is an API error; success must carry `result`, if given.
+pub fn parse(status: u16, body: &str, result: Option<&str>) -> Result<Value, Failure> {
     let map = http::json_object(status, body)?;
     let errcode = map.get("errcode").and_then(Value::as_i64).unwrap_or(0);
     if errcode != 0 {
@@ -173,7 +173,9 @@ pub fn parse(status: u16, body: &str, result: &str) -> Result<Value, Failure> {
     if !(200..300).contains(&status) {
         return Err(http::error_status(status));
     }
-    http::required(&map, result, status)?;
+    if let Some(result) = result {
+        http::required(&map, result, status)?;
+    }
     Ok(http::camel_case(Value::Object(map)))
 }
 
@@ -240,16 +242,19 @@ mod tests {
     #[test]
     fn parse_answers() {
         assert_eq!(
-            parse(200, r#"{"errcode":0,"errmsg":"ok","openlink":"weixin://x"}"#, "openlink"),
+            parse(200, r#"{"errcode":0,"errmsg":"ok","openlink":"weixin://x"}"#, Some("openlink")),
             Ok(json!({"errcode": 0, "errmsg": "ok", "openlink": "weixin://x"}))
         );
         assert_eq!(
-            parse(200, r#"{"errcode":85079,"errmsg":"miniprogram not published"}"#, "openlink"),
+            parse(200, r#"{"errcode":85079,"errmsg":"miniprogram not published"}"#, Some("openlink")),
             Err(Failure::Api { errcode: 85079, errmsg: "miniprogram not published".into(), status: 200, log_id: None })
         );
-        assert!(matches!(parse(200, r#"{"errcode":0,"errmsg":"ok"}"#, "openlink"), Err(Failure::Http { status: 200, .. })));
-        assert!(matches!(parse(500, "<html></html>", "openlink"), Err(Failure::Http { status: 500, .. })));
-        assert!(matches!(parse(503, r#"{"errcode":-1,"errmsg":"busy"}"#, "openlink"), Err(Failure::Api { errcode: -1, status: 503, .. })));
-        assert!(matches!(parse(404, r#"{"x":1}"#, "openlink"), Err(Failure::Http { status: 404, .. })));
+        assert!(matches!(parse(200, r#"{"errcode":0,"errmsg":"ok"}"#, Some("openlink")), Err(Failure::Http { status: 200, .. })));
+        assert!(matches!(parse(500, "<html></html>", Some("openlink")), Err(Failure::Http { status: 500, .. })));
+        assert!(matches!(
+            parse(503, r#"{"errcode":-1,"errmsg":"busy"}"#, Some("openlink")),
+            Err(Failure::Api { errcode: -1, status: 503, .. })
+        ));
+        assert!(matches!(parse(404, r#"{"x":1}"#, Some("openlink")), Err(Failure::Http { status: 404, .. })));
     }
 }

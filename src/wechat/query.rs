@@ -22,25 +22,27 @@ struct Query<'a> {
     query_type: Option<i64>,
 }
 
-/// The link under `link`, and `queryType`.
-fn read(input: &Value, link: Key) -> Result<(&str, Option<i64>), Failure> {
+/// The link under `link`, and `queryType`: 0 (the default) asks about the
+/// link, which is then required; 1 asks for the day's visit quota, which
+/// needs no link.
+fn read(input: &Value, link: Key) -> Result<(Option<&str>, Option<i64>), Failure> {
     let req = Object::new(input, "", &[link, QUERY_TYPE])?;
-    let link_text = req.required_string(link)?;
     let query_type = req.integer(QUERY_TYPE)?;
     if let Some(query_type) = query_type.filter(|t| *t != 0 && *t != 1) {
         return Err(Failure::invalid(req.field(QUERY_TYPE), format!("must be 0 or 1, got {query_type}")));
     }
+    let link_text = if query_type == Some(1) { req.string(link)? } else { Some(req.required_string(link)?) };
     Ok((link_text, query_type))
 }
 
 pub fn scheme_body(input: &Value) -> Result<String, Failure> {
     let (scheme, query_type) = read(input, SCHEME)?;
-    Ok(json_text(&Query { scheme: Some(scheme), url_link: None, query_type }))
+    Ok(json_text(&Query { scheme, url_link: None, query_type }))
 }
 
 pub fn urllink_body(input: &Value) -> Result<String, Failure> {
     let (url_link, query_type) = read(input, URL_LINK)?;
-    Ok(json_text(&Query { scheme: None, url_link: Some(url_link), query_type }))
+    Ok(json_text(&Query { scheme: None, url_link, query_type }))
 }
 
 #[cfg(test)]
@@ -63,5 +65,13 @@ mod tests {
         assert!(scheme_body(&json!({})).is_err());
         assert!(scheme_body(&json!({"scheme": "s", "queryType": 2})).is_err());
         assert!(urllink_body(&json!({"scheme": "s"})).is_err());
+    }
+
+    #[test]
+    fn the_days_visit_quota_needs_no_link() {
+        assert_eq!(value_of(scheme_body(&json!({"queryType": 1}))).unwrap(), json!({"query_type": 1}));
+        assert_eq!(value_of(urllink_body(&json!({"query_type": 1}))).unwrap(), json!({"query_type": 1}));
+        assert_eq!(crate::error::invalid_field(scheme_body(&json!({"queryType": 0}))), "scheme");
+        assert_eq!(crate::error::invalid_field(urllink_body(&json!({}))), "urlLink");
     }
 }

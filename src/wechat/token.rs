@@ -47,7 +47,7 @@ pub fn request(base_url: &str, url: String, appid: &str, secret: &str, stable: b
 
 /// Reads a token answer; an error answer is `errcode`/`errmsg`, as for links.
 pub fn grant(status: u16, body: &str) -> Result<Grant, Failure> {
-    let answer = super::parse(status, body, "access_token")?;
+    let answer = super::parse(status, body, Some("access_token"))?;
     let expires_in = answer.get("expiresIn").and_then(Value::as_f64);
     match (answer.get("accessToken").and_then(Value::as_str), expires_in) {
         (Some(token), Some(expires_in)) => Ok(Grant { access_token: token.to_owned(), expires_in }),
