@@ -34,7 +34,7 @@ const KINDS = {
   },
 };
 const SHARE_OF_LIMIT = 0.9;
-const ENDPOINTS = require('./miniprogram_links.js').endpoints();
+const ENDPOINTS = JSON.parse(require('./miniprogram_links.js').endpoints());
 
 /** The default starts per second for `api` (a kind's, or the one `apis` renamed it to). */
 function defaultRate(platform, api) {

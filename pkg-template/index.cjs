@@ -299,9 +299,12 @@ function method(core, platform, api) {
 // `urlscheme.generate` is the method `urlscheme.generate`. A Douyin client has
 // both generations' methods, each bound to its own generation's API where that
 // has one (the core refuses the other generation's).
+let endpoints = null;
 function linkMethods(core, platform, client) {
+  // Read once per process: the table is the module's, not a client's.
+  endpoints = endpoints || JSON.parse(bindings.endpoints());
   const namespaces = {};
-  for (const [api, endpoint] of Object.entries(bindings.endpoints())) {
+  for (const [api, endpoint] of Object.entries(endpoints)) {
     if (!endpoint.link || endpoint.platform !== platform) continue;
     const [namespace, name] = api.replace(/^douyin\.(v2\.)?/, '').split('.');
     const methods = namespaces[namespace] || (namespaces[namespace] = {});
