@@ -9,6 +9,8 @@ import {
   useEmulator,
   douyinClient,
   requestsTo,
+  onlyRequest,
+  lastIssuedToken,
   inFuture,
   DAY,
 } from './helpers.mjs';
@@ -26,18 +28,9 @@ const LINK_RE = /^https:\/\/z\.douyin\.com\/[A-Za-z0-9]+$/;
 const v1 = (extra) => douyinClient(ctx.emu, { retries: 0, ...extra });
 const v2 = (extra) => douyinClient(ctx.emu, { api: 'v2', retries: 0, ...extra });
 
-/** The one request the emulator saw on `path`. */
-function only(path) {
-  const seen = requestsTo(ctx.emu, path);
-  assert.equal(seen.length, 1, `expected exactly one request to ${path}, saw ${seen.length}`);
-  return seen[0];
-}
+const only = (path) => onlyRequest(ctx.emu, path);
 
-/** The last token the emulator issued. */
-function lastToken() {
-  const tokens = ctx.emu.issuedTokens;
-  return tokens[tokens.length - 1];
-}
+const lastToken = () => lastIssuedToken(ctx.emu);
 
 // ---------------------------------------------------------------- v1
 

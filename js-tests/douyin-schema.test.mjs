@@ -15,6 +15,8 @@ import {
   rejectsWithLinkError,
   assertNoSecrets,
   requestsTo,
+  onlyRequest,
+  lastIssuedToken,
   inFuture,
   DAY,
   errorLog,
@@ -35,18 +37,9 @@ const MAX_LEAD = 180 * DAY;
 const v2 = (extra) => douyinClient(ctx.emu, { api: 'v2', retries: 0, ...extra });
 const count = (path) => requestsTo(ctx.emu, path).length;
 
-/** The one request the emulator saw on `path`. */
-function only(path) {
-  const seen = requestsTo(ctx.emu, path);
-  assert.equal(seen.length, 1, `expected exactly one request to ${path}, saw ${seen.length}`);
-  return seen[0];
-}
+const only = (path) => onlyRequest(ctx.emu, path);
 
-/** The last token the emulator issued. */
-function lastToken() {
-  const tokens = ctx.emu.issuedTokens;
-  return tokens[tokens.length - 1];
-}
+const lastToken = () => lastIssuedToken(ctx.emu);
 
 /** A client whose token is already cached, so that a test counts schema requests only. */
 async function warmed(extra) {

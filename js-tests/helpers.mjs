@@ -151,6 +151,18 @@ export function requestsTo(emu, path) {
   return emu.requests.filter((r) => r.path === path);
 }
 
+/** The one request `emu` saw on `path` (asserted to be one). */
+export function onlyRequest(emu, path) {
+  const seen = requestsTo(emu, path);
+  assert.equal(seen.length, 1, `expected exactly one request to ${path}, saw ${seen.length}`);
+  return seen[0];
+}
+
+/** The last token `emu` issued (issuedTokens outlives emu.clear()). */
+export function lastIssuedToken(emu) {
+  return emu.issuedTokens[emu.issuedTokens.length - 1];
+}
+
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,22 +10,16 @@ import {
   inFuture,
   DAY,
   requestsTo,
+  onlyRequest,
+  lastIssuedToken,
   awayFromSecondEdge,
 } from './helpers.mjs';
 
 const ctx = useEmulator();
 
-/** The newest token the emulator issued (issuedTokens outlives emu.clear()). */
-function lastToken() {
-  return ctx.emu.issuedTokens.at(-1);
-}
+const lastToken = () => lastIssuedToken(ctx.emu);
 
-/** The one request the emulator recorded on `path`. */
-function only(path) {
-  const seen = requestsTo(ctx.emu, path);
-  assert.equal(seen.length, 1, `requests to ${path}: ${seen.length}`);
-  return seen[0];
-}
+const only = (path) => onlyRequest(ctx.emu, path);
 
 /** The link request on `path`: POST, JSON, authenticated with the token the emulator issued. */
 function linkRequest(path) {
