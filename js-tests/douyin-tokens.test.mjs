@@ -267,6 +267,27 @@ test('a short-lived token is refreshed before it runs out (emulator tokenTtlSeco
   );
 });
 
+test('v2 stableToken: the token comes from POST /oauth/stable_client_token/, the same one for every client; v1 refuses the option', async () => {
+  const STABLE = '/oauth/stable_client_token/';
+  const { appid, secret } = ctx.emu.credentials.douyin;
+  const a = client('v2', { stableToken: true });
+  const b = client('v2', { stableToken: true });
+  await generate(a);
+  await generate(b);
+  const requests = requestsTo(ctx.emu, STABLE);
+  assert.equal(requests.length, 2);
+  for (const r of requests) {
+    assert.equal(r.method, 'POST');
+    assert.deepEqual(r.json, { client_key: appid, client_secret: secret, grant_type: 'client_credential' });
+  }
+  assert.equal(count(ctx.emu, GEN.v2.token), 0, 'no client_token request');
+  const sent = requestsTo(ctx.emu, GEN.v2.link).map(tokenOf);
+  assert.equal(sent.length, 2);
+  assert.equal(sent[0], sent[1], 'both clients hold the same stable token');
+  const err = await expectError(Promise.resolve().then(() => client('v1', { stableToken: true })), { code: 'INVALID_ARGUMENT', field: 'stableToken' });
+  assert.match(err.message, /api: 'v2'/);
+});
+
 test('no error collected in this file carries the secret or an issued token', () => {
   assertClean({ atLeast: 30, secrets: [ctx.emu.credentials.douyin.secret] });
 });

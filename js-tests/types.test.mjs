@@ -404,7 +404,7 @@ test('drift: every option key declared is one the constructors know', (t) => {
     assert.equal(err, null, `tokenStore.${key}: ${err && err.message}`);
   }
   const douyinKeys = p.keys('DouyinOptions');
-  assert.deepEqual(douyinKeys, ['accessToken', 'api', 'appid', 'baseUrl', 'fetch', 'retries', 'secret', 'timeoutMs', 'tokenStore']);
+  assert.deepEqual(douyinKeys, ['accessToken', 'api', 'appid', 'baseUrl', 'fetch', 'retries', 'secret', 'stableToken', 'timeoutMs', 'tokenStore']);
   for (const key of douyinKeys) {
     let err = null;
     try {

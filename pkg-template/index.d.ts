@@ -664,6 +664,12 @@ export interface DouyinClientOptionsBase<Api extends DouyinApiVersion = DouyinAp
   accessToken?: TokenSource;
   /** The API generation; default `'v1'`. */
   api?: Api;
+  /**
+   * `true` (with `secret` and `api: 'v2'` only): tokens from
+   * `POST /oauth/stable_client_token/`, the same token for every instance
+   * until it expires. Default `false`.
+   */
+  stableToken?: Api extends 'v2' ? boolean : never;
   /** A shared token cache (only with `secret`). Default: in memory, per client. */
   tokenStore?: TokenStore;
 }

@@ -78,7 +78,7 @@ impl Client {
         let url = format!("{base}{}", api.endpoint().map_or("", |e| e.path));
         let request = match self.config.flavor {
             Flavor::Wechat => wechat::token::request(base, url, self.appid(), secret, *stable, force_refresh),
-            Flavor::Douyin(generation) => douyin::token::request(generation, url, self.appid(), secret),
+            Flavor::Douyin(generation) => douyin::token::request(base, url, generation, self.appid(), secret, *stable),
         };
         request.map_err(|f| f.at(api))
     }
@@ -91,9 +91,10 @@ impl Client {
         grant.map_err(|f| f.at(self.token_api()))
     }
 
-    /// Whether the call needs the stable endpoint's `force_refresh` after a rejection.
+    /// Whether a rejected token calls for the stable endpoint's `force_refresh`
+    /// (WeChat's; Douyin's stable endpoint has none).
     pub fn uses_stable_token(&self) -> bool {
-        matches!(self.config.auth, Auth::Managed { stable: true, .. })
+        matches!(self.config.auth, Auth::Managed { stable: true, .. }) && self.config.flavor == Flavor::Wechat
     }
 
     /// The HTTP request for `call`, authenticated with `token` where one is needed.

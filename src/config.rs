@@ -34,7 +34,7 @@ const WECHAT_KEYS: [Key; 11] = [
     RETRIES,
     TOKEN_STORE,
 ];
-const DOUYIN_KEYS: [Key; 9] = [APPID, SECRET, ACCESS_TOKEN, API, BASE_URL, FETCH, TIMEOUT_MS, RETRIES, TOKEN_STORE];
+const DOUYIN_KEYS: [Key; 10] = [APPID, SECRET, ACCESS_TOKEN, API, STABLE_TOKEN, BASE_URL, FETCH, TIMEOUT_MS, RETRIES, TOKEN_STORE];
 const STORE_METHODS: [Key; 2] = [key("get"), key("set")];
 const STORE_LOCK: Key = key("lock");
 
@@ -191,6 +191,9 @@ fn auth(obj: &Object, flavor: Flavor, appid: Option<&str>) -> Result<Auth, Failu
     }
     if stable && secret.is_none() {
         return Err(Failure::invalid(STABLE_TOKEN.camel, "applies only when the package fetches the token (appid + secret)"));
+    }
+    if stable && flavor == Flavor::Douyin(Generation::V1) {
+        return Err(Failure::invalid(STABLE_TOKEN.camel, "needs api: 'v2' (POST /oauth/stable_client_token/ on open.douyin.com)"));
     }
     if secret.is_some() && appid.is_none() {
         return Err(Failure::invalid(APPID.camel, "is required with secret"));

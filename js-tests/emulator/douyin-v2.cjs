@@ -80,7 +80,8 @@ module.exports = function douyinV2Routes(state) {
     return calls.length > TOKEN_CALLS_LIMIT;
   }
 
-  function clientToken(ctx) {
+  // The error answer for a token request's body, or null when it may go on.
+  function credentialsError(ctx) {
     const b = parseOauthBody(ctx);
     const bad = (code, description, hint) => ({ json: oauthError(code, description), headers: hintHeaders(hint) });
     if (!b) return bad(10002, '参数错误', 'body is not a JSON object');
@@ -91,21 +92,42 @@ module.exports = function douyinV2Routes(state) {
     if (b.grant_type !== 'client_credential') return bad(10002, '参数错误', 'grant_type must be client_credential');
     if (b.client_key !== cred.appid) return bad(10013, 'client_key invalid');
     if (b.client_secret !== cred.secret) return bad(10013, 'client_secret invalid');
+    return null;
+  }
+
+  const tokenAnswer = (token, expiresIn) => ({
+    json: {
+      data: { access_token: token, expires_in: expiresIn, error_code: 0, description: '' },
+      message: 'success',
+      extra: { logid: logId(), now: Date.now() },
+    },
+  });
+
+  function clientToken(ctx) {
+    const bad = credentialsError(ctx);
+    if (bad) return bad;
     const rec = state.tokens.issue('douyin:v2', () => `clt.${randomHex(30)}`, [cred.secret]);
-    return {
-      json: {
-        data: { access_token: rec.token, expires_in: opts.tokenTtlSeconds, error_code: 0, description: '' },
-        message: 'success',
-        extra: { logid: logId(), now: Date.now() },
-      },
-    };
+    return tokenAnswer(rec.token, opts.tokenTtlSeconds);
+  }
+
+  // stable_client_token: every caller gets the same token while it is valid;
+  // a new one only after it expired.
+  function stableClientToken(ctx) {
+    const bad = credentialsError(ctx);
+    if (bad) return bad;
+    const current = state.tokens.latest.get('douyin:v2:stable');
+    if (current && state.tokens.check(current.token, ['douyin:v2:stable']) === 'ok') {
+      return tokenAnswer(current.token, state.tokens.secondsLeft(current));
+    }
+    const rec = state.tokens.issue('douyin:v2:stable', () => `clt.${randomHex(30)}`, [cred.secret]);
+    return tokenAnswer(rec.token, opts.tokenTtlSeconds);
   }
 
   // Token in the header, JSON body of the given shape; answers { body } or { error }.
   function begin(ctx, shape) {
     const token = ctx.headers['access-token'];
     if (!token) return { error: fail(28001003, 'access-token header missing') };
-    if (state.tokens.check(token, ['douyin:v2']) !== 'ok') return { error: fail(28001003) };
+    if (state.tokens.check(token, ['douyin:v2', 'douyin:v2:stable']) !== 'ok') return { error: fail(28001003) };
     if (!isJsonContentType(ctx.headers['content-type'])) return { error: fail(28005001, 'Content-Type must be application/json') };
     const hint = shapeError(ctx.json, shape);
     if (hint) return { error: fail(28005001, hint) };
@@ -209,6 +231,7 @@ module.exports = function douyinV2Routes(state) {
   const route = (path, handle, extra) => Object.assign({ method: 'POST', path, platform, handle }, extra || {});
   return [
     route('/oauth/client_token/', clientToken, { errorBody: oauthError }),
+    route('/oauth/stable_client_token/', stableClientToken, { errorBody: oauthError }),
     route('/api/apps/v1/url_link/generate/', generate),
     route('/api/apps/v1/url_link/query_info/', queryInfo),
     route('/api/apps/v1/url_link/query_quota/', queryQuota),

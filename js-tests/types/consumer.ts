@@ -284,6 +284,9 @@ const dy2 = new DouyinClient({
 const dyV2: DouyinClient<'v2'> = dy2;
 new DouyinClient({ appid: 'tt1', accessToken: 'token', api: 'v1' });
 new DouyinClient({ appid: 'tt1', accessToken: async () => 'token', api: 'v2' });
+new DouyinClient({ appid: 'tt1', secret: 's', api: 'v2', stableToken: true });
+// @ts-expect-error TS2322: stableToken needs api: 'v2'
+new DouyinClient({ appid: 'tt1', secret: 's', api: 'v1', stableToken: true });
 const dyOptions: DouyinClientOptions = { appid: 'tt1', secret: 's' };
 new DouyinClient(dyOptions);
 use(dyV1, dyV2);

@@ -1,5 +1,7 @@
-//! Douyin access tokens: v1 `POST /api/apps/v2/token`, v2 `POST /oauth/client_token/`.
-//! As on WeChat, a new token cuts the old one's life to 5 minutes.
+//! Douyin access tokens: v1 `POST /api/apps/v2/token`, v2 `POST /oauth/client_token/`
+//! or, with `stableToken`, `POST /oauth/stable_client_token/`. As on WeChat, a
+//! new client token cuts the old one's life to 5 minutes; the stable endpoint
+//! hands every caller the same token until it expires.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -17,13 +19,22 @@ enum Credentials<'a> {
     V2 { client_key: &'a str, client_secret: &'a str, grant_type: &'static str },
 }
 
-/// `url`: the generation's token endpoint (the endpoint table's).
-pub fn request(generation: Generation, url: String, appid: &str, secret: &str) -> Result<HttpRequest, Failure> {
+/// `url`: the generation's token endpoint (the endpoint table's); `stable`
+/// (v2 only, checked with the options) asks the stable one on `base_url`.
+pub fn request(
+    base_url: &str,
+    url: String,
+    generation: Generation,
+    appid: &str,
+    secret: &str,
+    stable: bool,
+) -> Result<HttpRequest, Failure> {
     let grant_type = "client_credential";
     let body = match generation {
         Generation::V1 => Credentials::V1 { appid, secret, grant_type },
         Generation::V2 => Credentials::V2 { client_key: appid, client_secret: secret, grant_type },
     };
+    let url = if stable { format!("{base_url}/oauth/stable_client_token/") } else { url };
     Ok(HttpRequest::post_json(url, json_text(&body)))
 }
 
@@ -70,12 +81,18 @@ mod tests {
 
     #[test]
     fn requests() {
-        let v1 = request(Generation::V1, "https://developer.toutiao.com/api/apps/v2/token".into(), "tt1", "s").unwrap();
-        assert_eq!(v1.url, "https://developer.toutiao.com/api/apps/v2/token");
+        let v1_url = "https://developer.toutiao.com/api/apps/v2/token";
+        let v1 = request("https://developer.toutiao.com", v1_url.into(), Generation::V1, "tt1", "s", false).unwrap();
+        assert_eq!(v1.url, v1_url);
         assert_eq!(body_of(&v1), json!({"appid": "tt1", "secret": "s", "grant_type": "client_credential"}));
-        let v2 = request(Generation::V2, "https://open.douyin.com/oauth/client_token/".into(), "tt1", "s").unwrap();
+        let base = "https://open.douyin.com";
+        let v2 = request(base, format!("{base}/oauth/client_token/"), Generation::V2, "tt1", "s", false).unwrap();
         assert_eq!(v2.url, "https://open.douyin.com/oauth/client_token/");
-        assert_eq!(body_of(&v2), json!({"client_key": "tt1", "client_secret": "s", "grant_type": "client_credential"}));
+        let v2_body = json!({"client_key": "tt1", "client_secret": "s", "grant_type": "client_credential"});
+        assert_eq!(body_of(&v2), v2_body);
+        let stable = request(base, format!("{base}/oauth/client_token/"), Generation::V2, "tt1", "s", true).unwrap();
+        assert_eq!(stable.url, "https://open.douyin.com/oauth/stable_client_token/");
+        assert_eq!(body_of(&stable), v2_body, "the same body as client_token");
     }
 
     #[test]
