@@ -114,6 +114,23 @@ test('URL Schemes (100/s) and Douyin URL Links (100/s): zero rate-limit answers 
   });
 });
 
+test('the kinds nfc and douyin.schema: one link per row, through generateNFC and schema.generate', async () => {
+  await withEmu({}, async (emu) => {
+    const wx = wechat(emu, { retries: 0 });
+    const rows = Array.from({ length: 5 }, (_, i) => ({ jumpWxa: { path: 'pages/a' }, modelId: 'nfc-model-granted', sn: `SN${i}` }));
+    const nfc = await collect(wx.generateMany(rows, { kind: 'nfc' }));
+    assert.deepEqual(nfc.filter((o) => o.error).map((o) => o.error.message), []);
+    assert.equal(new Set(nfc.map((o) => o.result.openlink)).size, 5);
+    assert.equal(sent(emu, '/wxa/generatenfcscheme').length, 5);
+    const dy2 = douyin(emu, { api: 'v2', retries: 0 });
+    const expireTime = Math.floor(Date.now() / 1000) + 86400;
+    const schemas = await collect(dy2.generateMany(Array.from({ length: 3 }, (_, i) => ({ path: 'pages/a', query: { i }, expireTime })), { kind: 'schema' }));
+    assert.deepEqual(schemas.filter((o) => o.error).map((o) => o.error.message), []);
+    assert.equal(new Set(schemas.map((o) => o.result.schema)).size, 3);
+    assert.equal(sent(emu, '/api/apps/v1/url/generate_schema/').length, 3);
+  });
+});
+
 test('two runs on one client share its limiter: together still under 200 URL Links a second', async () => {
   await withEmu({}, async (emu) => {
     const wx = wechat(emu, { retries: 0 });

@@ -167,6 +167,28 @@ test('one link per subcommand, as JSON by default and alone with --text', async 
   });
 });
 
+test('nfc and douyin-schema: one link each, the exact request; douyin-schema speaks v2 without --api', async () => {
+  await withEmu({}, async (emu) => {
+    const env = credentialsEnv(emu);
+    const base = ['--base-url', emu.url];
+    const nfc = await run(['nfc', ...base, '--path', 'pages/a', '--model-id', 'nfc-model-granted', '--sn', 'SN1', '--text'], { env });
+    assert.equal(nfc.code, 0, nfc.stderr);
+    assert.match(nfc.stdout, /^weixin:\/\/dl\/business\/\?t=\w+\n$/);
+    const sent = emu.requests.find((r) => r.path === '/wxa/generatenfcscheme').json;
+    assert.deepEqual(sent, { jump_wxa: { path: 'pages/a' }, model_id: 'nfc-model-granted', sn: 'SN1' });
+    const schema = await run(['douyin-schema', ...base, '--path', 'pages/a', '--expire-time', '+30d', '--query', '{"id":"7"}'], { env });
+    assert.equal(schema.code, 0, schema.stderr);
+    assert.match(JSON.parse(schema.stdout).schema, /^sslocal:\/\/miniapp\?ticket=/);
+    const body = emu.requests.find((r) => r.path === '/api/apps/v1/url/generate_schema/').json;
+    assert.equal(body.app_id, emu.credentials.douyin.appid);
+    assert.equal(body.path, 'pages/a');
+    assert.equal(body.query, '{"id":"7"}');
+    assert.equal(body.no_expire, false);
+    assert.ok(Number.isInteger(body.expire_time));
+    assert.equal(emu.requests.filter((r) => r.path === '/oauth/client_token/').length, 1);
+  });
+});
+
 test('exit codes: usage 2 (values never echoed), API error 1, quota 3', async () => {
   await withEmu({ dailyQuota: 0 }, async (emu) => {
     const env = credentialsEnv(emu);
@@ -450,12 +472,15 @@ test('the request fields the command knows are the ones the core knows, in both 
   const { FIELDS } = require(CLI);
   const wx = new WeChatClient({ appid: 'wxfields', accessToken: 'unused', baseUrl: 'http://127.0.0.1:9' });
   const dy = new DouyinClient({ appid: 'ttfields', accessToken: 'unused', baseUrl: 'http://127.0.0.1:9' });
+  const dy2 = new DouyinClient({ appid: 'ttfields', accessToken: 'unused', baseUrl: 'http://127.0.0.1:9', api: 'v2' });
   const call = {
     urlscheme: (r) => wx.urlscheme.generate(r),
+    nfc: (r) => wx.urlscheme.generateNFC(r),
     urllink: (r) => wx.urllink.generate(r),
     shortlink: (r) => wx.shortlink.generate(r),
     plainScheme: async (r) => wx.plainScheme(r),
     'douyin.urlLink': (r) => dy.urlLink.generate(r),
+    'douyin.schema': (r) => dy2.schema.generate(r),
   };
   assert.deepEqual(Object.keys(FIELDS).sort(), Object.keys(call).sort());
   const snake = (name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -25,12 +25,14 @@
 const KINDS = {
   wechat: {
     urlscheme: { api: 'urlscheme.generate', group: 'urlscheme' },
+    nfc: { api: 'urlscheme.generateNFC', group: 'nfc' },
     urllink: { api: 'urllink.generate', group: 'urllink' },
     shortlink: { api: 'shortlink.generate', group: 'shortlink' },
     plainScheme: { api: 'plainScheme', group: null },
   },
   douyin: {
     'douyin.urlLink': { api: 'douyin.urlLink.generate', group: 'douyin' },
+    'douyin.schema': { api: 'douyin.v2.schema.generate', group: 'douyin.schema' },
   },
 };
 const SHARE_OF_LIMIT = 0.9;
@@ -45,7 +47,7 @@ function defaultRate(platform, api) {
   return Math.floor(perSecond * SHARE_OF_LIMIT);
 }
 // Accepted spellings of the Douyin kind.
-const ALIASES = { douyin: { urlLink: 'douyin.urlLink', 'douyin.urllink': 'douyin.urlLink' } };
+const ALIASES = { douyin: { urlLink: 'douyin.urlLink', 'douyin.urllink': 'douyin.urlLink', schema: 'douyin.schema' } };
 
 const DEFAULT_CONCURRENCY = 32;
 const OPTION_NAMES = ['kind', 'concurrency', 'ratePerSecond', 'onProgress', 'signal'];
@@ -95,7 +97,7 @@ function openSource(requests) {
 /**
  * Builds a client's `generateMany`. Called by the client constructors in
  * index.cjs with the client's own generate methods, by kind: `{ urlscheme,
- * urllink, shortlink, plainScheme }` for WeChat, `{ 'douyin.urlLink' }` for Douyin;
+ * nfc, urllink, shortlink, plainScheme }` for WeChat, `{ 'douyin.urlLink', 'douyin.schema' }` for Douyin;
  * `apis` may rename a kind's API for errors (`douyin.v2.urlLink.generate`).
  */
 function bindGenerateMany(platform, methods, LinkError, apis = {}) {

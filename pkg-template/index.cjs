@@ -342,7 +342,13 @@ class WeChatClient {
     // Bulk generation (batch.cjs) through the methods above.
     this.generateMany = bindGenerateMany(
       'wechat',
-      { urlscheme: this.urlscheme.generate, urllink: this.urllink.generate, shortlink: this.shortlink.generate, plainScheme: this.plainScheme },
+      {
+        urlscheme: this.urlscheme.generate,
+        nfc: this.urlscheme.generateNFC,
+        urllink: this.urllink.generate,
+        shortlink: this.shortlink.generate,
+        plainScheme: this.plainScheme,
+      },
       LinkError
     );
     if (typeof bindings.Core.prototype.panicForTests === 'function') {
@@ -374,7 +380,7 @@ class DouyinClient {
     // urlLink
     Object.assign(this, linkMethods(core, 'douyin', prefix.slice(0, -1)));
     // Bulk generation (batch.cjs) through the method above.
-    this.generateMany = bindGenerateMany('douyin', { 'douyin.urlLink': this.urlLink.generate }, LinkError, {
+    this.generateMany = bindGenerateMany('douyin', { 'douyin.urlLink': this.urlLink.generate, 'douyin.schema': this.schema.generate }, LinkError, {
       'douyin.urlLink': `${prefix}urlLink.generate`,
     });
     Object.freeze(this);

@@ -633,6 +633,7 @@ export declare class WeChatClient {
    * error stops the run cleanly and nothing is retried beyond `retries`.
    */
   generateMany(requests: Rows<UrlSchemeGenerateRequest>, options: GenerateManyOptions<'urlscheme'>): AsyncIterableIterator<GenerateManyOutcome<UrlSchemeGenerateResult>>;
+  generateMany(requests: Rows<UrlSchemeGenerateNfcRequest>, options: GenerateManyOptions<'nfc'>): AsyncIterableIterator<GenerateManyOutcome<UrlSchemeGenerateResult>>;
   generateMany(requests: Rows<UrlLinkGenerateRequest>, options: GenerateManyOptions<'urllink'>): AsyncIterableIterator<GenerateManyOutcome<UrlLinkGenerateResult>>;
   generateMany(requests: Rows<ShortLinkGenerateRequest>, options: GenerateManyOptions<'shortlink'>): AsyncIterableIterator<GenerateManyOutcome<ShortLinkGenerateResult>>;
   generateMany(requests: Rows<PlainSchemeRequest>, options: GenerateManyOptions<'plainScheme'>): AsyncIterableIterator<GenerateManyOutcome<string>>;
@@ -903,6 +904,11 @@ export declare class DouyinClient<Api extends DouyinApiVersion = 'v1'> {
     requests: Rows<DouyinUrlLinkGenerateRequest<Api>>,
     options: GenerateManyOptions<'douyin.urlLink' | 'urlLink'>,
   ): AsyncIterableIterator<GenerateManyOutcome<DouyinUrlLinkGenerateResult>>;
+  /** Many Schema links (`api: 'v2'`). */
+  generateMany(
+    requests: Rows<DouyinSchemaGenerateRequest>,
+    options: GenerateManyOptions<'douyin.schema' | 'schema'>,
+  ): AsyncIterableIterator<GenerateManyOutcome<DouyinSchemaGenerateResult>>;
 }
 
 // ---------------------------------------------------------------------------

@@ -457,7 +457,7 @@ async function bulk(): Promise<void> {
   wx.generateMany(rows, { kind: 'qrcode' });
   // @ts-expect-error TS2769: a URL Scheme's page goes in jumpWxa
   wx.generateMany([{ path: 'pages/a' }], { kind: 'urlscheme' });
-  // @ts-expect-error TS2322: concurrency is a number
+  // @ts-expect-error TS2769: concurrency is a number
   dy.generateMany([], { kind: 'urlLink', concurrency: 'many' });
 }
 

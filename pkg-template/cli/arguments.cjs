@@ -23,9 +23,11 @@ const FIELDS = {
     isExpire: 'b', expireType: 'i', expireTime: 't', expireInterval: 'i',
     'cloudBase.env': 's', 'cloudBase.domain': 's', 'cloudBase.path': 's', 'cloudBase.query': 's', 'cloudBase.resourceAppid': 's',
   },
+  nfc: { 'jumpWxa.path': 's', 'jumpWxa.query': 's', 'jumpWxa.envVersion': 's', modelId: 's', sn: 's' },
   shortlink: { pageUrl: 's', pageTitle: 's', isPermanent: 'b' },
   plainScheme: { path: 's', query: 's', envVersion: 's' },
   'douyin.urlLink': { appName: 's', path: 's', query: 's', expireTime: 't' },
+  'douyin.schema': { path: 's', query: 's', expireTime: 't', noExpire: 'b' },
 };
 
 const COMMANDS = {
@@ -38,6 +40,11 @@ const COMMANDS = {
     platform: 'wechat', kind: 'urllink', linkKey: 'urlLink',
     summary: 'WeChat URL Link (https://wxaurl.cn/…), POST /wxa/generate_urllink',
   },
+  nfc: {
+    platform: 'wechat', kind: 'nfc', linkKey: 'openlink',
+    summary: 'WeChat NFC scheme for a device model (--model-id), POST /wxa/generatenfcscheme',
+    shorthands: { path: 'jumpWxa.path', query: 'jumpWxa.query', envVersion: 'jumpWxa.envVersion' },
+  },
   short: {
     platform: 'wechat', kind: 'shortlink', linkKey: 'link',
     summary: 'WeChat Short Link (#小程序://…), POST /wxa/genwxashortlink',
@@ -49,6 +56,10 @@ const COMMANDS = {
   'douyin-link': {
     platform: 'douyin', kind: 'douyin.urlLink', linkKey: 'urlLink',
     summary: 'Douyin URL Link, POST /api/apps/url_link/generate (--api v2: open.douyin.com)',
+  },
+  'douyin-schema': {
+    platform: 'douyin', kind: 'douyin.schema', linkKey: 'schema', api: 'v2',
+    summary: 'Douyin Schema (sslocal://miniapp?ticket=…), POST /api/apps/v1/url/generate_schema/ on open.douyin.com',
   },
   token: { platform: null, kind: null, summary: 'an access token (prints it: treat the output as a secret)' },
 };

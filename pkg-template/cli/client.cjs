@@ -9,7 +9,7 @@ const { EXIT, UsageError } = require('./arguments.cjs');
  * `{ client, secrets }`: the client for `platform` from the flags, else the
  * environment; `secrets` are the credential values, to be kept out of the output.
  */
-function makeClient(platform, flags, env, { needSecret = true } = {}) {
+function makeClient(platform, flags, env, { needSecret = true, api } = {}) {
   const prefix = platform === 'wechat' ? 'WECHAT' : 'DOUYIN';
   const appid = flags.appid || env[`${prefix}_APPID`] || undefined;
   const secret = flags.secret || env[`${prefix}_SECRET`] || undefined;
@@ -31,19 +31,31 @@ function makeClient(platform, flags, env, { needSecret = true } = {}) {
   if (flags.baseUrl !== undefined) options.baseUrl = flags.baseUrl;
   if (flags.timeoutMs !== undefined) options.timeoutMs = flags.timeoutMs;
   if (flags.retries !== undefined) options.retries = flags.retries;
+  if (flags.stableToken) options.stableToken = true;
   if (platform === 'wechat') {
-    if (flags.stableToken) options.stableToken = true;
-    if (flags.api !== undefined) throw new UsageError('--api is for douyin-link (v1 or v2)');
+    if (flags.api !== undefined) throw new UsageError('--api is for the Douyin commands (v1 or v2)');
   } else {
-    if (flags.stableToken) throw new UsageError('--stable-token is for WeChat');
-    if (flags.api !== undefined) {
-      if (flags.api !== 'v1' && flags.api !== 'v2') throw new UsageError('--api is v1 or v2');
-      if (flags.api === 'v2') options.api = 'v2';
-    }
+    const chosen = flags.api !== undefined ? flags.api : api;
+    if (chosen !== undefined && chosen !== 'v1' && chosen !== 'v2') throw new UsageError('--api is v1 or v2');
+    if (chosen === 'v2') options.api = 'v2';
   }
   const secrets = [secret, accessToken].filter((s) => typeof s === 'string' && s.length >= 4);
   const Client = platform === 'wechat' ? WeChatClient : DouyinClient;
   return { client: new Client(options), secrets };
+}
+
+/** The method that generates one link of `kind` (a generateMany kind). */
+function generatorOf(client, kind) {
+  const methods = {
+    urlscheme: () => client.urlscheme.generate,
+    nfc: () => client.urlscheme.generateNFC,
+    urllink: () => client.urllink.generate,
+    shortlink: () => client.shortlink.generate,
+    plainScheme: () => client.plainScheme,
+    'douyin.urlLink': () => client.urlLink.generate,
+    'douyin.schema': () => client.schema.generate,
+  };
+  return methods[kind]();
 }
 
 /** The link in a generate result (a plain scheme is the string itself); '' when there is none. */
@@ -59,5 +71,5 @@ function exitCodeFor(err) {
   return EXIT.FAILED;
 }
 
-module.exports = { makeClient, linkOf, exitCodeFor };
+module.exports = { makeClient, generatorOf, linkOf, exitCodeFor };
 

@@ -21,7 +21,7 @@ function fieldHelp(kind, shorthands) {
 
 function mainHelp() {
   const cmds = Object.entries(COMMANDS)
-    .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
+    .map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`)
     .join('\n');
   return `usage: ${BIN} <command> [flags]        (${BIN} <command> --help for its flags)
 

@@ -34,7 +34,7 @@ async function runBatch(command, flags, fields, env, io) {
   const writer = makeWriter(outFormat, columns);
 
   // Credentials are checked before the output is touched.
-  const { client, secrets } = makeClient(command.platform, flags, env, { needSecret: command.kind !== 'plainScheme' });
+  const { client, secrets } = makeClient(command.platform, flags, env, { needSecret: command.kind !== 'plainScheme', api: command.api });
   io.secrets.push(...secrets);
 
   // Resume: the rows already done are kept (rewritten), the others redone.

@@ -3,7 +3,7 @@
 
 const { BIN, EXIT, FIELDS, UsageError, kebab, buildRequest } = require('./arguments.cjs');
 const { isPlainObject } = require('./formats.cjs');
-const { makeClient, linkOf, exitCodeFor } = require('./client.cjs');
+const { makeClient, generatorOf, linkOf, exitCodeFor } = require('./client.cjs');
 
 async function runToken(flags, env, io) {
   const platform = flags.platform || 'wechat';
@@ -42,13 +42,10 @@ async function runSingle(name, command, flags, fields, env, io) {
   for (const [k, v] of Object.entries(fromFlags)) {
     request[k] = isPlainObject(v) && isPlainObject(request[k]) ? Object.assign({}, request[k], v) : v;
   }
-  const { client, secrets } = makeClient(command.platform, flags, env, { needSecret: command.kind !== 'plainScheme' });
+  const { client, secrets } = makeClient(command.platform, flags, env, { needSecret: command.kind !== 'plainScheme', api: command.api });
   io.secrets.push(...secrets);
   try {
-    let result;
-    if (command.kind === 'plainScheme') result = client.plainScheme(request);
-    else if (command.kind === 'douyin.urlLink') result = await client.urlLink.generate(request);
-    else result = await client[command.kind].generate(request);
+    const result = await generatorOf(client, command.kind)(request);
     const link = linkOf(command, result);
     if (flags.text) io.out(`${link}\n`);
     else io.out(`${JSON.stringify(command.kind === 'plainScheme' ? { scheme: result } : result)}\n`);
