@@ -191,7 +191,16 @@ test(`${CALLS} calls at concurrency ${CONCURRENCY} with ${FAULT_RATE * 100} % fa
     const after = await measure(gc);
 
     const outsideHeap = (m) => m.rss - m.heapResident;
-    const growth = outsideHeap(after) - outsideHeap(before);
+    let growth = outsideHeap(after) - outsideHeap(before);
+    if (growth >= LIMIT_BYTES) {
+      // A leak grows in every phase; V8 sizing its code and heap spaces (wasm
+      // tier-up included) happens once: seen +11.6 MB once on Node 24, with
+      // heapUsed flat, and +5 MB over 40,000 calls. Another phase tells them apart.
+      await run(emu, clients, CALLS, random);
+      const again = await measure(gc);
+      t.diagnostic(`outside V8's heap grew ${mb(growth)} in the first measured phase; measuring a second one`);
+      growth = outsideHeap(again) - outsideHeap(after);
+    }
     const heapGrowth = after.heapUsed - before.heapUsed;
     const { bad, ...counts } = main;
     t.diagnostic(`GC: ${how}`);
