@@ -395,6 +395,48 @@ test('stable token: never a loop, even when every link call answers 40001', asyn
   assert.ok(stableBodies().filter((f) => f).length <= 1, 'at most one force_refresh');
 });
 
+test('stable token: a second rejection within 30 s fails with the platform\'s errcode and names the limit; no second force_refresh is sent', async () => {
+  await withEmulator(async (emu) => {
+    const forced = () => requestsTo(emu, STABLE).map((r) => r.json.force_refresh);
+    const wx = wechatClient(emu, { stableToken: true, retries: 0 });
+    emu.inject({ route: URLLINK, kind: 'errcode', errcode: 40001 });
+    assert.ok((await urllink(wx)).urlLink);
+    assert.deepEqual(forced(), [false, false, true]);
+    emu.inject({ route: URLLINK, kind: 'errcode', errcode: 40001 });
+    const err = await rejectsWithLinkError(urllink(wx), { code: 'API_ERROR', api: 'urllink.generate', errcode: 40001, class: 'auth' });
+    assert.match(err.message, /^urllink\.generate failed with 40001: .*; no new token: WeChat allows force_refresh once every 30 s and 20 times a day per appid; the last was forced \d+ s ago: try again in \d+ s$/);
+    assert.deepEqual(forced(), [false, false, true, false], 'the limit is kept here, not learnt from a 45011');
+  }, { forceRefreshMinIntervalMs: 30_000 });
+});
+
+test('stable token: getAccessToken({forceRefresh: true}) within 30 s of the last is INVALID_ARGUMENT (forceRefresh), and sends nothing', async () => {
+  await withEmulator(async (emu) => {
+    const wx = wechatClient(emu, { stableToken: true });
+    const first = await wx.getAccessToken({ forceRefresh: true });
+    const sent = emu.requests.length;
+    const err = await rejectsWithLinkError(wx.getAccessToken({ forceRefresh: true }), { code: 'INVALID_ARGUMENT', field: 'forceRefresh', api: 'auth.getAccessToken' });
+    assert.match(err.message, /the last was forced \d+ s ago: try again in \d+ s/);
+    assert.equal(emu.requests.length, sent);
+    assert.equal((await wx.getAccessToken()).accessToken, first.accessToken, 'the token in hand still serves');
+  }, { forceRefreshMinIntervalMs: 30_000 });
+});
+
+test('stable token + tokenStore: forced refreshes are counted for the whole fleet (forcedAt in the stored token)', async () => {
+  await withEmulator(async (emu) => {
+    const store = mapStore();
+    const a = wechatClient(emu, { stableToken: true, tokenStore: store });
+    const b = wechatClient(emu, { stableToken: true, tokenStore: store });
+    const before = Date.now();
+    await a.getAccessToken({ forceRefresh: true });
+    const [stored] = store.map.values();
+    assert.equal(stored.forcedAt.length, 1);
+    assert.ok(stored.forcedAt[0] >= before && stored.forcedAt[0] <= Date.now());
+    await rejectsWithLinkError(b.getAccessToken({ forceRefresh: true }), { code: 'INVALID_ARGUMENT', field: 'forceRefresh' });
+    assert.deepEqual(requestsTo(emu, STABLE).map((r) => r.json.force_refresh), [true]);
+    assert.equal((await b.getAccessToken()).accessToken, stored.accessToken, 'b adopts the token a forced');
+  }, { forceRefreshMinIntervalMs: 30_000 });
+});
+
 // ---- tokenStore ----
 
 test('tokenStore (sync, Map-based): written after a fetch with {accessToken, expiresAt, refreshAt}', async () => {

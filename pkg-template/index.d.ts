@@ -57,6 +57,12 @@ export interface StoredToken {
   expiresAt: number;
   /** When the package fetches the next one (a few minutes earlier), in ms since the epoch. */
   refreshAt: number;
+  /**
+   * WeChat stable token only: when any instance sharing the store forced a
+   * refresh (`force_refresh`) in the last day, in ms since the epoch, so the
+   * whole fleet keeps to WeChat's 30 s spacing and 20 a day. Keep it as given.
+   */
+  forcedAt?: number[];
 }
 
 /** Gives a {@link TokenStore} lock back; may return a promise, which is awaited. */
@@ -158,7 +164,10 @@ export interface ClientOptionsBase {
 export interface GetAccessTokenRequest {
   /**
    * Skip the cache and fetch a new token. With `stableToken: true` this sends
-   * `force_refresh`, which the platform limits (20 a day, 30 s apart).
+   * `force_refresh`, which WeChat limits to 20 a day, 30 s apart, per appid:
+   * the package keeps to that (across a `tokenStore`'s fleet too) and past it
+   * rejects with `INVALID_ARGUMENT` (`field: 'forceRefresh'`), saying when the
+   * next is allowed.
    */
   forceRefresh?: boolean;
   /** HTTPS name of {@link GetAccessTokenRequest.forceRefresh}. */

@@ -28,6 +28,8 @@ pub enum Failure {
 pub struct Error {
     pub api: Api,
     pub failure: Failure,
+    /// Why the package could not act on it (a limit it keeps), for the message.
+    pub note: Option<String>,
 }
 
 /// Most of a body worth quoting in a message.
@@ -72,7 +74,7 @@ impl Failure {
     }
 
     pub fn at(self, api: Api) -> Error {
-        Error { api, failure: self }
+        Error { api, failure: self, note: None }
     }
 }
 
@@ -123,9 +125,20 @@ impl Error {
         }
     }
 
+    pub fn with_note(self, note: String) -> Error {
+        Error { note: Some(note), ..self }
+    }
+
     /// The message, with free text from outside (bodies, platform text) passed
     /// through `redact` before anything is cut short.
     pub fn message(&self, redact: impl Fn(&str) -> String) -> String {
+        match &self.note {
+            Some(note) => format!("{}; {note}", self.failure_message(redact)),
+            None => self.failure_message(redact),
+        }
+    }
+
+    fn failure_message(&self, redact: impl Fn(&str) -> String) -> String {
         let api = self.api.name();
         match &self.failure {
             Failure::InvalidArgument { field, reason } => redact(&format!("{field}: {reason}")),

@@ -98,7 +98,7 @@ impl LinkCall {
             (true, Class::TokenRejected, Some(token)) => {
                 // One fresh token and one more try (a caller's function's token
                 // is not in the cache: this drops nothing then).
-                env.tokens.cache.reject(token);
+                env.tokens.cache.reject(token, &error);
                 self.may_renew = false;
                 self.attempt = 0;
                 Ok(self.credential(env))
@@ -137,7 +137,7 @@ mod tests {
 
         fn managed() -> Harness {
             let mut harness = Harness::new(r#"{"appid":"wx1","secret":"s","retries":2}"#);
-            harness.tokens.cache.keep(Token { access_token: "T1".into(), expires_at: NOW + 7_200_000.0, refresh_at: NOW + 6_900_000.0 });
+            harness.tokens.cache.keep(Token::granted("T1".into(), 7200.0, NOW));
             harness
         }
 

@@ -5,6 +5,9 @@
 //! Without a `tokenStore` it fetches. With one it adopts the token another
 //! instance stored; else, holding the store's lock if it has one, it fetches,
 //! stores and releases. `force` skips adopting.
+//!
+//! The stable token's `force_refresh` is held to WeChat's limits, counted
+//! across the fleet through the store (the stored token's `forcedAt`).
 
 use super::{store, Token, TokenCache};
 use crate::client::Client;
@@ -102,6 +105,8 @@ enum Look {
     Locked,
     /// Lock round `round` is busy: waiting until `deadline` for the holder's token.
     Busy { round: u32, deadline: f64 },
+    /// Before a forced refresh: only for the forced refreshes stored, never to adopt.
+    Forced,
 }
 
 /// What the refresh waits for.
@@ -148,7 +153,7 @@ impl Refresh {
         let need = match (env.client.config.token_store, force) {
             (false, _) => refresh.grant(force, 0, env),
             (true, false) => refresh.read(Look::First),
-            (true, true) => refresh.lock(0, env),
+            (true, true) => refresh.read(Look::Forced),
         };
         (refresh, need)
     }
@@ -203,12 +208,15 @@ impl Refresh {
     /// Adopts the stored token if it is usable; else goes on from where the store was read.
     fn adopt(&mut self, look: Look, stored: Option<Token>, env: &mut Env) -> Need {
         let now = env.now_ms;
-        if let Some(token) = stored.filter(|t| env.tokens.cache.may_adopt(t, now)) {
+        if let Some(token) = &stored {
+            env.tokens.cache.learn_forced(&token.forced_at);
+        }
+        if let Some(token) = stored.filter(|t| env.tokens.cache.may_adopt(t, now) && !matches!(look, Look::Forced)) {
             env.tokens.keep(token.clone());
             return self.finish(Ok(token));
         }
         match look {
-            Look::First => self.lock(0, env),
+            Look::First | Look::Forced => self.lock(0, env),
             Look::Locked => self.grant(self.force, 0, env),
             Look::Busy { round, deadline } => self.poll(round, deadline, env),
         }
@@ -234,8 +242,21 @@ impl Refresh {
         Need::Wait(store::POLL_MS)
     }
 
-    /// Sends attempt `attempt` of the token request.
+    /// Sends attempt `attempt` of the token request; a forced one only
+    /// within the platform's limits (its retries are the same refresh).
     fn grant(&mut self, force_refresh: bool, attempt: u32, env: &mut Env) -> Need {
+        if force_refresh && attempt == 0 && env.client.uses_stable_token() {
+            if let Some(why) = env.tokens.cache.force_refused(env.now_ms) {
+                // A link call fails with the platform's answer to the token it
+                // rejected; `getAccessToken({ forceRefresh })` with the limit.
+                let error = match (self.force, env.tokens.cache.rejection()) {
+                    (false, Some(rejection)) => rejection.clone().with_note(format!("no new token: {why}")),
+                    _ => Failure::invalid("forceRefresh", why).at(env.client.token_api()),
+                };
+                return self.finish(Err(error));
+            }
+            env.tokens.cache.forced(env.now_ms);
+        }
         match env.client.token_request(force_refresh) {
             Ok(request) => {
                 self.stage = Stage::Granting { force_refresh, attempt };
@@ -257,8 +278,9 @@ impl Refresh {
         if !env.client.config.token_store {
             return self.finish(Ok(token));
         }
-        self.stage = Stage::Setting(token.clone());
-        Need::Set(token)
+        let stored = Token { forced_at: env.tokens.cache.forced_at().to_vec(), ..token.clone() };
+        self.stage = Stage::Setting(token);
+        Need::Set(stored)
     }
 
     /// Ends with `outcome`, after releasing the lock if it is held.
@@ -373,15 +395,76 @@ mod tests {
         assert_eq!(h.tokens.seen(), ["T1"]);
     }
 
+    /// The platform's answer to a link call sent with `token`.
+    fn rejected_by(token: &str) -> Error {
+        Failure::Api { errcode: 40001, errmsg: format!("invalid credential {token}"), status: 200, log_id: None }.at(Api::UrlschemeGenerate)
+    }
+
+    const GRANT_T0: &str = r#"{"access_token":"T0","expires_in":7200}"#;
+
     #[test]
     fn the_stable_endpoint_is_forced_only_for_the_token_just_rejected() {
         let mut h = Harness::new(r#""stableToken":true"#);
         h.tokens.cache.keep(stored("T0"));
-        h.tokens.cache.reject("T0");
+        h.tokens.cache.reject("T0", &rejected_by("T0"));
         let (mut refresh, need) = h.start(false, false);
         assert!(is_send(&need, false));
-        assert!(is_send(&h.reply(&mut refresh, r#"{"access_token":"T0","expires_in":7200}"#), true));
+        assert!(is_send(&h.reply(&mut refresh, GRANT_T0), true));
         assert_eq!(done_with(h.reply(&mut refresh, GRANT_T1)), Ok("T1".into()));
+        assert_eq!(h.tokens.cache.forced_at(), [NOW]);
+    }
+
+    #[test]
+    fn past_the_force_refresh_limit_a_rejected_token_fails_with_the_platforms_answer() {
+        let mut h = Harness::new(r#""stableToken":true"#);
+        h.tokens.cache.forced(NOW - 10_000.0);
+        h.tokens.cache.reject("T0", &rejected_by("T0"));
+        let (mut refresh, _) = h.start(false, false);
+        let Need::Done(Err(error)) = h.reply(&mut refresh, GRANT_T0) else { panic!("expected the end") };
+        assert_eq!((error.api, &error.failure), (Api::UrlschemeGenerate, &rejected_by("T0").failure));
+        let message = error.message(str::to_owned);
+        assert!(message.starts_with("urlscheme.generate failed with 40001: "), "{message}");
+        assert!(message.ends_with("; no new token: WeChat allows force_refresh once every 30 s and 20 times a day per appid; the last was forced 10 s ago: try again in 20 s"), "{message}");
+    }
+
+    #[test]
+    fn get_access_token_force_refresh_past_the_limit_names_the_option() {
+        let mut h = Harness::new(r#""stableToken":true"#);
+        let (mut refresh, need) = h.start(true, false);
+        assert!(is_send(&need, true));
+        done_with(h.reply(&mut refresh, GRANT_T1)).unwrap();
+        h.now += 29_000.0;
+        let (_, need) = h.start(true, false);
+        let Need::Done(Err(error)) = need else { panic!("expected the end, got {need:?}") };
+        assert_eq!((error.code(), error.api), ("INVALID_ARGUMENT", Api::WechatToken));
+        assert!(error.message(str::to_owned).starts_with("forceRefresh: WeChat allows force_refresh once every 30 s"));
+        h.now += 1_000.0;
+        assert!(is_send(&h.start(true, false).1, true), "30 s later it may");
+        let mut classic = Harness::new(r#""retries":0"#);
+        classic.tokens.cache.forced(NOW);
+        assert!(matches!(classic.start(true, false).1, Need::Send(_)), "the classic endpoint has no force_refresh to limit");
+    }
+
+    #[test]
+    fn forced_refreshes_are_counted_across_the_fleet_through_the_store() {
+        let mut h = Harness::new(&format!(r#""stableToken":true,{STORE}"#));
+        let (mut refresh, need) = h.start(true, true);
+        assert_eq!(need, Need::Get, "a forced refresh reads the fleet's count first");
+        let mut other = stored("S1");
+        other.forced_at = vec![NOW - 40_000.0];
+        assert!(matches!(h.hook(&mut refresh, Stored(Some(other), false)), Need::Lock(_)), "and never adopts");
+        assert!(is_send(&h.hook(&mut refresh, Stored(None, true)), true));
+        let Need::Set(written) = h.reply(&mut refresh, GRANT_T1) else { panic!("expected the store's set") };
+        assert_eq!((written.access_token.as_str(), written.forced_at.as_slice()), ("T1", [NOW - 40_000.0, NOW].as_slice()));
+        let mut h = Harness::new(&format!(r#""stableToken":true,{STORE}"#));
+        let (mut refresh, _) = h.start(true, true);
+        let mut other = stored("S1");
+        other.forced_at = vec![NOW - 5_000.0];
+        let need = h.hook(&mut refresh, Stored(Some(other), false));
+        assert!(matches!(need, Need::Lock(_)));
+        assert_eq!(h.hook(&mut refresh, Stored(None, true)), Need::Release, "refused by another instance's count");
+        let error = done_with(h.hook(&mut refresh, Stored(None, false))).unwrap_err();
+        assert!(error.contains("the last was forced 5 s ago"), "{error}");
     }
 
     #[test]
@@ -409,7 +492,9 @@ mod tests {
     fn after_the_lock_rounds_it_fetches_without_the_lock() {
         let mut h = Harness::new(STORE);
         let ttl = store::lock_ttl_ms(&h.client.config);
-        let (mut refresh, _) = h.start(true, true);
+        let (mut refresh, need) = h.start(true, true);
+        assert_eq!(need, Need::Get);
+        assert!(matches!(h.hook(&mut refresh, Stored(None, false)), Need::Lock(_)));
         for _round in 0..store::LOCK_ROUNDS {
             assert_eq!(h.hook(&mut refresh, Stored(None, false)), Need::Wait(store::POLL_MS));
             h.now += ttl;

@@ -13,7 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::error::Failure;
 use crate::http::HttpRequest;
 use crate::token::refresh::{Answer, Hooked};
-use crate::token::Token;
+use crate::token::{Token, FORCES_PER_DAY};
 
 #[wasm_bindgen]
 extern "C" {
@@ -142,8 +142,12 @@ impl Answer for JsValue {
         // Field by field: a store may hand back anything.
         let text = |key| get(self, key).and_then(|v| v.as_string());
         let number = |key| get(self, key).and_then(|v| v.as_f64());
+        // The package stores at most a day's limit of them: more is not its writing.
+        let forced_at = get(self, "forcedAt")
+            .filter(Array::is_array)
+            .map_or_else(Vec::new, |list| Array::from(&list).iter().take(FORCES_PER_DAY).filter_map(|at| at.as_f64()).collect());
         match (text("accessToken"), number("expiresAt"), number("refreshAt")) {
-            (Some(access_token), Some(expires_at), Some(refresh_at)) => Some(Token { access_token, expires_at, refresh_at }),
+            (Some(access_token), Some(expires_at), Some(refresh_at)) => Some(Token { access_token, expires_at, refresh_at, forced_at }),
             _ => None,
         }
     }

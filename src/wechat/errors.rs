@@ -31,6 +31,7 @@ fn lookup(errcode: i64, token_api: bool) -> Option<Documented> {
         (40013, false) => doc("link generation has been banned for this mini program", Fatal),
         (40014, _) => doc("the access token is not valid", TokenRejected),
         (40066, _) => doc("invalid pageUrl: the published mini program has no such page", Fatal),
+        (40097, _) => doc("invalid arguments: the platform refused a field of the request", Fatal),
         (40125, _) => doc("the AppSecret is wrong: copy it again from the mini program's admin console", Fatal),
         (40165, _) => doc("invalid path: it must be a page of the published mini program, without a query", Fatal),
         (40212, _) => doc("invalid query: at most 1024 characters of 0-9 a-z A-Z !#$&'()*+,/:;=?@-._~%", Fatal),
