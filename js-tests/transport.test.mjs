@@ -625,6 +625,8 @@ test('answers llhttp refuses are refused with its code, and their sockets closed
     ['a first header line starting with a space', `${ok} X-A: 1\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_UNEXPECTED_SPACE'],
     ['a bare CR in a value', `${ok}X-A: 1\rX-B: 2\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_LF_EXPECTED'],
     ['a bare LF in a value', `${ok}X-A: 1\nContent-Length: 2\r\n\r\n{}`, 'HPE_CR_EXPECTED'],
+    ['LF line endings (no CR anywhere)', 'HTTP/1.1 200 OK\nContent-Length: 2\n\n{}', 'HPE_CR_EXPECTED'],
+    ['a head ended by CRLF LF', `${ok}Content-Length: 2\r\n\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
     ['a NUL in a value', `${ok}X-A: 1\x002\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
     ['a control character in a value', `${ok}X-A: 1\x7f2\r\nContent-Length: 2\r\n\r\n{}`, 'HPE_INVALID_HEADER_TOKEN'],
     ['Transfer-Encoding, then Content-Length', `${ok}Transfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\n{}\r\n0\r\n\r\n`, 'HPE_INVALID_CONTENT_LENGTH'],

@@ -224,6 +224,16 @@ function pathOf(url, from) {
 // then tabs, printable ASCII and obs-text (0x80-0xff).
 const FIELD_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [^\r\n]*)?$/;
+// A line ended by a bare LF is refused at once, as llhttp refuses it, rather
+// than waited on for a "\r\n\r\n" that never comes (until the timeout).
+function refuseBareLf(buf, limit) {
+  for (let lf = buf.indexOf(10); lf !== -1 && lf < limit; lf = buf.indexOf(10, lf + 1)) {
+    if (buf[lf - 1] === 13) continue;
+    // After a CRLF it starts an empty "line" that is no header; else a CR is missing.
+    throw codedError(buf[lf - 1] === 10 ? 'HPE_INVALID_HEADER_TOKEN' : 'HPE_CR_EXPECTED', 'a response header is malformed');
+  }
+}
+
 // The headers read: those that frame the answer or say how long the socket lives.
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
@@ -291,6 +301,7 @@ class ResponseReader {
   head(buf) {
     const end = buf.indexOf('\r\n\r\n');
     this.roomFor(end < 0 ? buf.length : end);
+    refuseBareLf(buf, end < 0 ? buf.length : end);
     if (end < 0) {
       this.pending = buf;
       return null;
