@@ -585,6 +585,17 @@ test('through a client, an answer over 4 MB is an HTTP_ERROR with its status, no
   assert.ok(!JSON.stringify(err).includes(SECRET) && !err.stack.includes(SECRET));
 });
 
+test('through the fetch option too, an answer over 4 MB is refused (HTTP_ERROR with its status), read no further', { skip: typeof fetch !== 'function' && 'no global fetch' }, async () => {
+  const srv = await startRawServer((socket) => pour(socket, 'HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n', 'x'.repeat(65536)));
+  const wx = new WeChatClient({ accessToken: SECRET, baseUrl: srv.url, fetch: globalThis.fetch, retries: 2 });
+  const err = await rejection(wx.urlscheme.generate());
+  assert.equal(err.code, 'HTTP_ERROR');
+  assert.equal(err.status, 200);
+  assert.match(err.message, /the answer exceeded 4 MB/);
+  assert.equal(srv.requests.length, 1, 'not retried');
+  assert.ok(!JSON.stringify(err).includes(SECRET) && !err.stack.includes(SECRET));
+});
+
 test('endless interim answers and trailers overflow their 16 KB like a head; trailers have 16 KB of their own', async () => {
   const hint = 'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n';
   const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n';

@@ -478,7 +478,7 @@ function fetchSend(fetchImpl) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const init = { method, headers: headersFromLines(headerLines), body, signal: controller.signal };
-    const attempt = new Promise((resolve) => resolve(fetchImpl(url, init))).then((response) => response.text().then((text) => [response.status, text]));
+    const attempt = new Promise((resolve) => resolve(fetchImpl(url, init))).then((response) => boundedText(response).then((text) => [response.status, text]));
     // A fetch that ignores the signal (or a body that never ends) still times out.
     const expired = new Promise((_, reject) => controller.signal.addEventListener('abort', () => reject(timeoutError(timeoutMs))));
     return Promise.race([attempt, expired]).then(
@@ -492,6 +492,31 @@ function fetchSend(fetchImpl) {
       }
     );
   };
+}
+
+// A fetch answer's body as text, refused past MAX_ANSWER_BYTES as the built-in
+// transport refuses it. A fetch without a body stream (node-fetch, say) is
+// read whole first. The decoder drops a byte order mark, as `text()` does.
+async function boundedText(response) {
+  const tooLarge = () => Object.assign(codedError('ERR_ANSWER_TOO_LARGE', 'the answer exceeded 4 MB'), { status: response.status });
+  const reader = typeof response.body?.getReader === 'function' ? response.body.getReader() : null;
+  if (reader === null) {
+    const text = await response.text();
+    if (Buffer.byteLength(text) > MAX_ANSWER_BYTES) throw tooLarge();
+    return text;
+  }
+  const decoder = new TextDecoder();
+  let text = '';
+  for (let received = 0; ; ) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    received += value.byteLength;
+    if (received > MAX_ANSWER_BYTES) {
+      reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 function headersFromLines(lines) {
