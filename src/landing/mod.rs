@@ -28,7 +28,15 @@ pub const BUTTON_TEXT_MAX_CHARS: usize = 32;
 /// An encrypted scheme (`t=TICKET`, maybe `&cq=…`) or a plaintext one (`appid=…`).
 const SCHEMES: [&str; 2] = ["weixin://dl/business/?t=", "weixin://dl/business/?appid="];
 
-/// The page's one script and one style, the same on every page.
+/// The page's one script and one style, the same on every page. The script
+/// (no comments: it ships in every page):
+/// - inside WeChat a scheme opens nothing, a URL Link does (003 §4.2): it goes
+///   to `data-url-link` when there is one;
+/// - on a phone (iPadOS reports a Mac: its touch points tell it apart) it
+///   jumps to the scheme once on load, never in a loop, and if the page is
+///   still in view 2 s later shows the hint: some browsers jump only on a tap
+///   (003 §4.1.6), which the button is for;
+/// - on a desktop, which opens no scheme, it shows the QR code instead of the button.
 pub const SCRIPT: &str = include_str!("landing.js");
 pub const STYLE: &str = include_str!("landing.css");
 

@@ -61,7 +61,7 @@ mod tests {
     #[test]
     fn draws_exactly_the_dark_modules() {
         let text = "https://example.com/landing?id=1";
-        let code = QrCode::encode_text(text, QrCodeEcc::Medium).unwrap();
+        let code = QrCode::encode_binary(text.as_bytes(), QrCodeEcc::Medium).unwrap();
         let drawn = dark_modules(&svg("qrUrl", text, "QR").unwrap());
         let mut expected = Vec::new();
         for y in 0..code.size() {
