@@ -12,12 +12,11 @@
 // install_browser_deps).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { createLandingHandler } from 'miniprogram-links';
-import { useEmulator, wechatClient, requestsTo } from './helpers.mjs';
+import { useEmulator, requestsTo, withLandingServer } from './helpers.mjs';
 import { launchChromium, visit } from './support/browser.mjs';
 
 const require = createRequire(import.meta.url);
@@ -34,26 +33,10 @@ after(async () => {
   await browser.close();
 });
 
-/** Runs `fn(url)` with a landing handler on 127.0.0.1 (`/p/ID` → a scheme for pages/item/item?id=ID). */
-async function withLandingServer(options, fn) {
-  const handler = createLandingHandler(wechatClient(ctx.emu), {
-    resolve: (req) => {
-      const id = /^\/p\/(\d+)$/.exec(req.url);
-      return id && { jumpWxa: { path: 'pages/item/item', query: `id=${id[1]}` } };
-    },
-    title: '春季特卖',
-    description: '全场八折',
-    qrUrl: QR_URL,
-    urlLink: true,
-    ...options,
-  });
-  const server = http.createServer(handler);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    return await fn(`http://127.0.0.1:${server.address().port}/p/42`);
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
+/** Runs `fn(url)` with the landing handler on 127.0.0.1, `url` the page of /p/42. */
+function withPage(options, fn) {
+  const defaults = { title: '春季特卖', description: '全场八折', qrUrl: QR_URL, urlLink: true };
+  return withLandingServer(ctx.emu, { ...defaults, ...options }, (base) => fn(`${base}/p/42`));
 }
 
 /** The scheme and URL Link the page was rendered with, as served. */
@@ -79,7 +62,7 @@ function onlyOwnOrigin(seen, url, allowed) {
 
 for (const device of ['iphone', 'android']) {
   test(`${device}: one jump to exactly the scheme on load, the button, then the hint; nothing else loaded, no console error`, async () => {
-    await withLandingServer({}, async (url) => {
+    await withPage({}, async (url) => {
       const { openlink } = await linksOf(url);
       const seen = await visit(browser, url, device);
       try {
@@ -105,7 +88,7 @@ for (const device of ['iphone', 'android']) {
 }
 
 test('WeChat: goes to the URL Link, not the scheme', async () => {
-  await withLandingServer({}, async (url) => {
+  await withPage({}, async (url) => {
     const { urlLink } = await linksOf(url);
     assert.match(urlLink, /^https:\/\/wxaurl\.cn\/\w+$/);
     const seen = await visit(browser, url, 'wechat');
@@ -120,7 +103,7 @@ test('WeChat: goes to the URL Link, not the scheme', async () => {
 });
 
 test('desktop: no jump; a QR code of qrUrl, read back from a screenshot, and "scan with WeChat"', async () => {
-  await withLandingServer({}, async (url) => {
+  await withPage({}, async (url) => {
     const seen = await visit(browser, url, 'desktop', { settleMs: 300 });
     try {
       assert.deepEqual(seen.navigations, []);
@@ -139,7 +122,7 @@ test('desktop: no jump; a QR code of qrUrl, read back from a screenshot, and "sc
 });
 
 test('JavaScript off: the plain link to the scheme is there, and nothing moves', async () => {
-  await withLandingServer({}, async (url) => {
+  await withPage({}, async (url) => {
     const { openlink } = await linksOf(url);
     const seen = await visit(browser, url, 'iphone', { javaScriptEnabled: false, settleMs: 300 });
     try {
@@ -154,7 +137,7 @@ test('JavaScript off: the plain link to the scheme is there, and nothing moves',
 });
 
 test('accessibility: axe-core finds no violation (lang, heading, the button\'s name and contrast), on a phone and a desktop', async () => {
-  await withLandingServer({ lang: 'en' }, async (url) => {
+  await withPage({ lang: 'en' }, async (url) => {
     for (const device of ['iphone', 'desktop']) {
       // axe is injected, which the page's own CSP rightly refuses: bypassed for this check only.
       const seen = await visit(browser, url, device, { bypassCSP: true, settleMs: 2500 });
@@ -186,7 +169,7 @@ test('hostile titles and descriptions render as text', async () => {
     '春'.repeat(64),
   ];
   for (const text of hostile) {
-    await withLandingServer({ title: text, description: text }, async (url) => {
+    await withPage({ title: text, description: text }, async (url) => {
       const seen = await visit(browser, url, 'desktop', { settleMs: 100 });
       try {
         assert.equal(await seen.page.title(), text);

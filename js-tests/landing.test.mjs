@@ -9,7 +9,7 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { renderLandingPage, createLandingHandler } from 'miniprogram-links';
-import { useEmulator, wechatClient, requestsTo, throwsLinkError, lastIssuedToken } from './helpers.mjs';
+import { useEmulator, wechatClient, requestsTo, throwsLinkError, lastIssuedToken, withLandingServer } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const ctx = useEmulator();
@@ -56,24 +56,8 @@ function request(url, method = 'GET') {
   });
 }
 
-/** Runs `fn(base)` with a handler on 127.0.0.1: `/p/ID` → pages/item/item?id=ID, anything else 404. */
-async function withHandler(options, fn) {
-  const handler = createLandingHandler(wechatClient(ctx.emu), {
-    resolve: (req) => {
-      const id = /^\/p\/(\d+)$/.exec(req.url);
-      return id && { jumpWxa: { path: 'pages/item/item', query: `id=${id[1]}` } };
-    },
-    title: 'Spring sale',
-    ...options,
-  });
-  const server = http.createServer(handler);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    return await fn(`http://127.0.0.1:${server.address().port}`);
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
+/** `fn(base)` with the landing handler over the emulator of this test. */
+const withHandler = (options, fn) => withLandingServer(ctx.emu, options, fn);
 
 const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 

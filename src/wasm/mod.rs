@@ -122,9 +122,7 @@ pub fn append_cq(request: &str) -> Result<String, JsValue> {
 pub fn render_landing_page(options: &str) -> Result<String, JsValue> {
     let api = Api::RenderLandingPage;
     let input = crate::input::parse("options", options).map_err(|f| f.at(api));
-    input
-        .and_then(|input| crate::landing::render(&input).map_err(|f| f.at(api)))
-        .map_err(|error| js::value(&error.fields(str::to_owned)))
+    input.and_then(|input| crate::landing::render(&input).map_err(|f| f.at(api))).map_err(|error| js::value(&error.fields(str::to_owned)))
 }
 
 /// The landing page's one script and style (`{ script, style }` JSON text),
