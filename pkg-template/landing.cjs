@@ -173,7 +173,13 @@ function landingHandlerWith({ renderLandingPage, inline, LinkError, invalid: inv
     }
 
     function fail(req, res, status, error) {
-      if (onError && error !== undefined) onError(error, req);
+      if (onError && error !== undefined) {
+        // The visitor still gets the error page; a throwing onError must not
+        // become an unhandled rejection of the server's request listener.
+        try {
+          onError(error, req);
+        } catch {}
+      }
       const extra = { 'Cache-Control': 'no-store' };
       if (status === 503) extra['Retry-After'] = String(RETRY_AFTER_SECONDS);
       send(req, res, status, errorPages[status], extra);
