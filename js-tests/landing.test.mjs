@@ -91,7 +91,7 @@ test('handler: the page with its headers; the CSP allows exactly its inline scri
   });
 });
 
-test('handler: 404 for what resolve maps to null, 405 for other methods, 500 when resolve throws', async () => {
+test('handler: 404 for what resolve maps to null, 405 for other methods, 500 when resolve throws (and onError too)', async () => {
   await withHandler({}, async (base) => {
     const missing = await request(`${base}/nope`);
     assert.equal(missing.status, 404);
@@ -99,9 +99,12 @@ test('handler: 404 for what resolve maps to null, 405 for other methods, 500 whe
     assert.match(missing.body, /页面不存在/);
     assert.equal((await request(`${base}/p/1`, 'POST')).status, 405);
   });
-  await withHandler({ resolve: () => Promise.reject(new Error('db down')), lang: 'en' }, async (base) => {
+  const onError = () => {
+    throw new Error('a broken onError');
+  };
+  await withHandler({ resolve: () => Promise.reject(new Error('db down')), lang: 'en', onError }, async (base) => {
     const failed = await request(`${base}/p/1`);
-    assert.equal(failed.status, 500);
+    assert.equal(failed.status, 500, 'even when onError throws');
     assert.ok(!failed.body.includes('db down'));
   });
   assert.equal(requestsTo(ctx.emu, '/wxa/generatescheme').length, 0);
