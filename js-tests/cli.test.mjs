@@ -519,6 +519,11 @@ test('page: generates the scheme (and URL Link) and writes the landing page to -
     assert.ok(html.includes(`href="${printed.openlink}"`));
     assert.ok(html.includes(`data-url-link="${printed.urlLink}"`));
     assert.ok(html.includes('<title>&lt;Sale&gt;</title>') && html.includes('<svg'));
+    const hash = (text) => `'sha256-${require('node:crypto').createHash('sha256').update(text).digest('base64')}'`;
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)[1];
+    const style = /<style>([\s\S]*)<\/style>/.exec(html)[1];
+    const csp = `default-src 'none'; script-src ${hash(script)}; style-src ${hash(style)};`;
+    assert.ok(printed.contentSecurityPolicy.startsWith(csp), printed.contentSecurityPolicy);
     assert.deepEqual(emu.requests.filter((q) => q.path === SCHEME).map((q) => q.json.jump_wxa), [{ path: 'pages/item', query: 'id=7' }]);
     const bad = await run([...args, '--qr-url', 'javascript:alert(1)', '--output', output], { env: credentialsEnv(emu) });
     assert.equal(bad.code, 2, 'INVALID_ARGUMENT');

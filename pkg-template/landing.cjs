@@ -34,9 +34,9 @@ function sha256(text) {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-/** The headers of every answer; `inline` is the core's `{ script, style }`. */
-function baseHeaders(inline) {
-  const csp = [
+/** The page's Content-Security-Policy: its inline script and style (`inline`, the core's), nothing else. */
+function contentSecurityPolicy(inline) {
+  return [
     "default-src 'none'",
     `script-src ${sha256(inline.script)}`,
     `style-src ${sha256(inline.style)}`,
@@ -44,9 +44,13 @@ function baseHeaders(inline) {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** The headers of every answer. */
+function baseHeaders(inline) {
   return {
     'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy': csp,
+    'Content-Security-Policy': contentSecurityPolicy(inline),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
   };
@@ -217,4 +221,4 @@ function landingHandlerWith({ renderLandingPage, inline, LinkError, invalid: inv
   };
 }
 
-module.exports = { landingHandlerWith };
+module.exports = { landingHandlerWith, contentSecurityPolicy };

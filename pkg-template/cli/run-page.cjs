@@ -1,10 +1,13 @@
 'use strict';
 // `page`: generates a URL Scheme (and, with --url-link, a URL Link for WeChat's
 // own browser), renders the landing page and writes it to --output, for static
-// hosting (a cloud static site, a CDN). Prints { output, openlink, urlLink? }.
+// hosting (a cloud static site, a CDN). Prints { output, openlink, urlLink?,
+// contentSecurityPolicy }: the header value for the host to send with the page.
 
 const fs = require('node:fs');
 const { renderLandingPage } = require('../index.cjs');
+const { contentSecurityPolicy } = require('../landing.cjs');
+const { landingInline } = require('../miniprogram_links.js');
 const { BIN, EXIT, UsageError } = require('./arguments.cjs');
 const { makeClient, exitCodeFor } = require('./client.cjs');
 const { commonHelp, fieldHelp } = require('./help.cjs');
@@ -18,7 +21,9 @@ A landing page for SMS and e-mail visitors (renderLandingPage): a URL Scheme
 generated now (POST /wxa/generatescheme), a button to it that works with
 JavaScript off, the URL Link inside WeChat (--url-link), a QR code for desktop
 visitors (--qr-url). The page is static: re-generate it before the scheme
-expires (at most 30 days).
+expires (at most 30 days). Prints {"output", "openlink", "urlLink",
+"contentSecurityPolicy"}: set that header on the host (the page's inline
+script and style by hash, nothing else).
 
 request fields (the URL Scheme's; or --request '<JSON>'):
 ${fieldHelp('urlscheme', shorthands)}
@@ -52,7 +57,8 @@ async function runPage(command, flags, fields, env, io) {
       ({ urlLink } = await client.urllink.generate({ path, query, envVersion }));
     }
     fs.writeFileSync(flags.output, renderLandingPage({ openlink, urlLink, ...texts }));
-    io.out(`${JSON.stringify({ output: flags.output, openlink, urlLink })}\n`);
+    const csp = contentSecurityPolicy(JSON.parse(landingInline()));
+    io.out(`${JSON.stringify({ output: flags.output, openlink, urlLink, contentSecurityPolicy: csp })}\n`);
     return EXIT.OK;
   } catch (err) {
     io.err(`${BIN} page: ${err.code}: ${err.message}\n`);
