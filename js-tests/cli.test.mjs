@@ -504,3 +504,32 @@ test('the request fields the command knows are the ones the core knows, in both 
     assert.match(err.message, /unknown key/);
   }
 });
+
+test('page: generates the scheme (and URL Link) and writes the landing page to --output', async () => {
+  await withEmu({}, async (emu) => {
+    const dir = tmpDir();
+    const output = path.join(dir, 'page.html');
+    const args = ['page', '--base-url', emu.url, '--path', 'pages/item', '--query', 'id=7', '--title', '<Sale>', '--url-link', '--lang', 'en'];
+    const r = await run([...args, '--qr-url', 'https://example.com/p/7', '--output', output], { env: credentialsEnv(emu) });
+    assert.equal(r.code, 0, r.stderr);
+    const printed = JSON.parse(r.stdout);
+    assert.match(printed.openlink, /^weixin:\/\/dl\/business\/\?t=\w+$/);
+    assert.match(printed.urlLink, /^https:\/\/wxaurl\.cn\/\w+$/);
+    const html = fs.readFileSync(output, 'utf8');
+    assert.ok(html.includes(`href="${printed.openlink}"`));
+    assert.ok(html.includes(`data-url-link="${printed.urlLink}"`));
+    assert.ok(html.includes('<title>&lt;Sale&gt;</title>') && html.includes('<svg'));
+    const hash = (text) => `'sha256-${require('node:crypto').createHash('sha256').update(text).digest('base64')}'`;
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)[1];
+    const style = /<style>([\s\S]*)<\/style>/.exec(html)[1];
+    const csp = `default-src 'none'; script-src ${hash(script)}; style-src ${hash(style)};`;
+    assert.ok(printed.contentSecurityPolicy.startsWith(csp), printed.contentSecurityPolicy);
+    assert.deepEqual(emu.requests.filter((q) => q.path === SCHEME).map((q) => q.json.jump_wxa), [{ path: 'pages/item', query: 'id=7' }]);
+    const bad = await run([...args, '--qr-url', 'javascript:alert(1)', '--output', output], { env: credentialsEnv(emu) });
+    assert.equal(bad.code, 2, 'INVALID_ARGUMENT');
+    assert.match(bad.stderr, /qrUrl/);
+    const noTitle = await run(['page', '--path', 'pages/item', '--output', output], { env: credentialsEnv(emu) });
+    assert.equal(noTitle.code, 2);
+    assert.match(noTitle.stderr, /--title/);
+  });
+});

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { beforeEach, afterEach } from 'node:test';
-import { WeChatClient, DouyinClient, LinkError } from 'miniprogram-links';
+import { WeChatClient, DouyinClient, LinkError, createLandingHandler } from 'miniprogram-links';
 
 const require = createRequire(import.meta.url);
 
@@ -224,4 +224,28 @@ export function errorLog(ctx) {
       if (emulatorErrors) for (const emu of emulators) assert.deepEqual(emu.errors, []);
     },
   };
+}
+
+/**
+ * Runs `fn(base)` with a createLandingHandler over node:http on 127.0.0.1
+ * (`base` its http://127.0.0.1:PORT): `/p/ID` → a scheme for
+ * pages/item/item?id=ID, anything else a 404; `options` over those defaults.
+ */
+export async function withLandingServer(emu, options, fn) {
+  const http = require('node:http');
+  const handler = createLandingHandler(wechatClient(emu), {
+    resolve: (req) => {
+      const id = /^\/p\/(\d+)$/.exec(req.url);
+      return id && { jumpWxa: { path: 'pages/item/item', query: `id=${id[1]}` } };
+    },
+    title: 'Spring sale',
+    ...options,
+  });
+  const server = http.createServer(handler);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await fn(`http://127.0.0.1:${server.address().port}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 }

@@ -426,4 +426,4 @@ function bindGenerateMany(platform, methods, LinkError, apis = {}) {
   }
 }
 
-module.exports = { bindGenerateMany, KINDS, defaultRate };
+module.exports = { bindGenerateMany, KINDS, defaultRate, StartLimiter };

@@ -11,14 +11,16 @@
 //   cli/rows.cjs        input columns to request fields, output records, resume
 //   cli/run-single.cjs  `token`, and one link from flags
 //   cli/run-batch.cjs   one link per input row (--input)
+//   cli/run-page.cjs    `page`: a landing page written to a file
 //   cli/client.cjs, cli/progress.cjs, cli/help.cjs
 
-const { BIN, EXIT, FIELDS, COMMANDS, COMMON_FLAGS, LINK_FLAGS, TOKEN_FLAGS, UsageError, kebab, parseArgv } = require('./cli/arguments.cjs');
+const { BIN, EXIT, FIELDS, COMMANDS, COMMON_FLAGS, LINK_FLAGS, PAGE_FLAGS, TOKEN_FLAGS, UsageError, kebab, parseArgv } = require('./cli/arguments.cjs');
 const { parseCsv, csvRecord } = require('./cli/formats.cjs');
 const { exitCodeFor } = require('./cli/client.cjs');
 const { mainHelp, commandHelp } = require('./cli/help.cjs');
 const { runToken, runSingle } = require('./cli/run-single.cjs');
 const { runBatch } = require('./cli/run-batch.cjs');
+const { runPage, pageHelp } = require('./cli/run-page.cjs');
 
 async function main(argv, env, io) {
   const [first, ...rest] = argv;
@@ -52,11 +54,12 @@ async function main(argv, env, io) {
   }
   const fieldTypes = Object.assign({}, FIELDS[command.kind]);
   for (const [s, f] of Object.entries(command.shorthands || {})) fieldTypes[s] = FIELDS[command.kind][f];
-  const { flags, fields } = parseArgv(rest, Object.assign({}, COMMON_FLAGS, LINK_FLAGS), fieldTypes);
+  const { flags, fields } = parseArgv(rest, Object.assign({}, COMMON_FLAGS, first === 'page' ? PAGE_FLAGS : LINK_FLAGS), fieldTypes);
   if (flags.help) {
-    io.out(commandHelp(first));
+    io.out(first === 'page' ? pageHelp() : commandHelp(first));
     return EXIT.OK;
   }
+  if (first === 'page') return runPage(command, flags, fields, env, io);
   if (flags.input !== undefined) return runBatch(command, flags, fields, env, io);
   for (const f of ['output', 'inputFormat', 'outputFormat', 'concurrency', 'rate', 'keep', 'overwrite']) {
     if (flags[f] !== undefined) throw new UsageError(`--${kebab(f)} is for batch mode (--input)`);

@@ -7,6 +7,7 @@
 
 const bindings = require('./miniprogram_links.js');
 const { nodeSend, fetchSend } = require('./transport.cjs');
+const { landingHandlerWith } = require('./landing.cjs');
 
 // A trap (a Rust panic: a bug) leaves the WebAssembly instance unusable. The
 // glue can re-instantiate it; every client then rebuilds its core from its
@@ -398,4 +399,17 @@ function appendCq(link, cq) {
   }
 }
 
-module.exports = { WeChatClient, DouyinClient, LinkError, appendCq };
+// The landing page for SMS and e-mail visitors: rendered by the core,
+// synchronously; no client, no request.
+function renderLandingPage(options) {
+  const text = toJson(options, 'wechat', 'renderLandingPage', 'options');
+  try {
+    return bindings.renderLandingPage(text);
+  } catch (thrown) {
+    throw fromCore(thrown, 'wechat', 'renderLandingPage');
+  }
+}
+
+const createLandingHandler = landingHandlerWith({ renderLandingPage, inline: JSON.parse(bindings.landingInline()), LinkError, invalid });
+
+module.exports = { WeChatClient, DouyinClient, LinkError, appendCq, renderLandingPage, createLandingHandler };

@@ -991,6 +991,84 @@ export interface LinkErrorFields {
  */
 export declare function appendCq(link: string, cq: WeChatQuery): string;
 
+/** `renderLandingPage`'s options. Texts are HTML-escaped; lengths count characters. */
+export interface LandingPageOptions {
+  /** The button's target: an encrypted (`weixin://dl/business/?t=…`) or plaintext (`…?appid=…`) URL Scheme. */
+  openlink: string;
+  /** An `https:` URL Link: where the page goes inside WeChat (user agent `MicroMessenger`). */
+  urlLink?: string;
+  /** The heading and document title, 1 to 64 characters. */
+  title: string;
+  /** A line under the heading, at most 200 characters. */
+  description?: string;
+  /** At most 32 characters; default `打开小程序` / `Open the mini program`. */
+  buttonText?: string;
+  /** An `https:` URL drawn as an inline SVG QR code for desktop visitors (usually the page's own URL). */
+  qrUrl?: string;
+  /** Default `zh-CN`. */
+  lang?: 'zh-CN' | 'en';
+}
+
+/**
+ * The landing page for SMS and e-mail visitors, as one self-contained HTML
+ * document (no external script, style, font or image): a plain link to
+ * `openlink` that works with JavaScript off; with JavaScript, one jump on load
+ * on a phone and a hint if the browser blocked it, the URL Link inside
+ * WeChat, the QR code of `qrUrl` on a desktop. Synchronous, no request;
+ * throws a `LinkError` (`api: 'renderLandingPage'`, `field` naming the option)
+ * for any other link (`javascript:`, `data:`, …) or text past its length.
+ */
+export declare function renderLandingPage(options: LandingPageOptions): string;
+
+/** What the handler reads of a request: `node:http`'s `IncomingMessage` (and Express's `req`) has it. */
+export interface LandingRequest {
+  method?: string | undefined;
+  url?: string | undefined;
+}
+
+/** What the handler calls on a response: `node:http`'s `ServerResponse` (and Express's `res`) has it. */
+export interface LandingResponse {
+  writeHead(status: number, headers: Record<string, string | number>): unknown;
+  end(body?: Uint8Array): unknown;
+}
+
+/** `createLandingHandler`'s options: the page's texts, and how requests map to schemes. */
+export interface LandingHandlerOptions<Req extends LandingRequest = LandingRequest> extends Omit<LandingPageOptions, 'openlink' | 'urlLink' | 'qrUrl'> {
+  /**
+   * The URL Scheme request for a visitor's request (`urlscheme.generate`'s
+   * argument), or `null` / `undefined` for a 404. Requests that give the same
+   * JSON share one scheme and one cached page.
+   */
+  resolve(req: Req): UrlSchemeGenerateRequest | null | undefined | Promise<UrlSchemeGenerateRequest | null | undefined>;
+  /** The QR code's URL for desktop visitors, or a function of the request giving it (part of the cache key). */
+  qrUrl?: string | ((req: Req) => string | undefined);
+  /** Also generate a URL Link (`urllink.generate` with `jumpWxa`'s path, query, envVersion), for WeChat's browser. */
+  urlLink?: boolean;
+  /** Pages kept, least recently used first out; default 1000. */
+  cacheSize?: number;
+  /** How long a page (and its scheme) is kept, more than 0 and at most 29 days; default 86400 (a day). */
+  cacheSeconds?: number;
+  /** Told of every failure behind a 500 or 503 (a `LinkError`, or what `resolve` threw). */
+  onError?: (error: unknown, req: Req) => void;
+}
+
+/**
+ * A `(req, res)` handler for `node:http` and Express serving
+ * `renderLandingPage`'s page: each target's scheme generated once through
+ * `client` (one platform call however many visitors arrive at once, spaced
+ * within the API's rate limit) and its page cached; 404 where `resolve` gives
+ * `null`, 503 (no detail, no secret, `Retry-After`) when the platform fails,
+ * 405 for methods other than GET and HEAD. Headers: `Content-Type`,
+ * `Content-Security-Policy` (the page's inline script and style by hash,
+ * nothing else), `X-Content-Type-Options`, `Referrer-Policy: no-referrer`,
+ * `Cache-Control`. Throws a `LinkError` (`api: 'createLandingHandler'` or
+ * `'renderLandingPage'`) for wrong options.
+ */
+export declare function createLandingHandler<Req extends LandingRequest = LandingRequest>(
+  client: WeChatClient,
+  options: LandingHandlerOptions<Req>
+): (req: Req, res: LandingResponse) => Promise<void>;
+
 export declare class LinkError extends Error {
   constructor(fields: LinkErrorFields);
   readonly name: 'LinkError';

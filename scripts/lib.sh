@@ -35,6 +35,11 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Keep npm quiet.
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
+# The landing page's browser tests and scripts/demo's screenshots: Debian's
+# Chromium (and a CJK font, for Chinese pages), driven by these test-only npm
+# packages, pinned; never dependencies of the package.
+BROWSER_TEST_PACKAGES=(playwright-core@1.65.1 jsqr@1.4.0 pngjs@7.0.0 axe-core@4.14.1)
+
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -293,4 +298,28 @@ build_probe_pkg() {
     pkg.description = "miniprogram-links built with the panic-probe feature: for its tests only";
     fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
   ' "$out"
+}
+
+# ensure_chromium: /usr/bin/chromium and a CJK font from Debian's packages,
+# installed (apt-get update first) unless chromium is on PATH already.
+ensure_chromium() {
+  command -v chromium >/dev/null && return 0
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  log "apt-get install chromium fonts-wqy-microhei (the landing page's browser tests)"
+  "${sudo[@]}" apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q chromium fonts-wqy-microhei >&2
+}
+
+# install_browser_deps DIR: Chromium, and BROWSER_TEST_PACKAGES in DIR/node_modules
+# (DIR being a project's js-tests/: its own node_modules stays the package's alone).
+install_browser_deps() {
+  local dir="$1"
+  ensure_chromium
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    [[ -f package.json ]] || printf '{ "private": true }\n' >package.json
+    npm_q install --no-audit --no-fund --loglevel=error "${BROWSER_TEST_PACKAGES[@]}" >&2
+  )
 }

@@ -32,6 +32,8 @@ pub enum Api {
     PlainScheme,
     /// `appendCq`: built locally, no request.
     AppendCq,
+    /// `renderLandingPage`: built locally, no request.
+    RenderLandingPage,
     DouyinToken,
     DouyinUrlLinkGenerate,
     DouyinV2Token,
@@ -286,7 +288,7 @@ impl Api {
             Api::DouyinV2SchemaGenerate => Some(&DOUYIN_V2_SCHEMA_GENERATE),
             Api::DouyinV2SchemaQuery => Some(&DOUYIN_V2_SCHEMA_QUERY),
             Api::DouyinV2SchemaQueryQuota => Some(&DOUYIN_V2_SCHEMA_QUERY_QUOTA),
-            Api::PlainScheme | Api::AppendCq | Api::WechatClient | Api::DouyinClient => None,
+            Api::PlainScheme | Api::AppendCq | Api::RenderLandingPage | Api::WechatClient | Api::DouyinClient => None,
         }
     }
 
@@ -294,6 +296,7 @@ impl Api {
         match self {
             Api::PlainScheme => "plainScheme",
             Api::AppendCq => "appendCq",
+            Api::RenderLandingPage => "renderLandingPage",
             Api::WechatClient => "WeChatClient",
             Api::DouyinClient => "DouyinClient",
             api => api.endpoint().map_or("", |e| e.name),
@@ -302,7 +305,7 @@ impl Api {
 
     pub fn platform(self) -> Platform {
         match self {
-            Api::PlainScheme | Api::AppendCq | Api::WechatClient => Platform::Wechat,
+            Api::PlainScheme | Api::AppendCq | Api::RenderLandingPage | Api::WechatClient => Platform::Wechat,
             Api::DouyinClient => Platform::Douyin,
             api => api.endpoint().map_or(Platform::Wechat, |e| e.platform),
         }

@@ -15,6 +15,7 @@ pub mod errcode;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod landing;
 pub mod query;
 pub mod redact;
 pub mod retry;

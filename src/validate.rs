@@ -10,6 +10,8 @@ pub const QUERY_MAX_CHARS: usize = 1024;
 pub const PLAIN_QUERY_MAX_CHARS: usize = 512;
 /// 000: `page_url` of a Short Link.
 pub const PAGE_URL_MAX_CHARS: usize = 1024;
+/// A link on a landing page (a scheme, a URL Link, a QR code's URL).
+pub const LINK_MAX_CHARS: usize = 2048;
 /// 004: Douyin's `query`.
 pub const DOUYIN_QUERY_MAX_CHARS: usize = 1024;
 /// 001 (85401): an expiry must be more than a minute ahead.
@@ -62,11 +64,17 @@ fn show_char(c: char) -> String {
     }
 }
 
-fn chars_within(field: &str, value: &str, max: usize, charset: &Charset) -> Result<(), Failure> {
+/// At most `max` characters (not bytes: `你` is one).
+pub fn at_most_chars(field: &str, value: &str, max: usize) -> Result<(), Failure> {
     let count = value.chars().count();
     if count > max {
         return Err(Failure::invalid(field, format!("is {count} characters long, at most {max} are allowed")));
     }
+    Ok(())
+}
+
+fn chars_within(field: &str, value: &str, max: usize, charset: &Charset) -> Result<(), Failure> {
+    at_most_chars(field, value, max)?;
     if let Some(bad) = value.chars().find(|c| !charset.allows(*c)) {
         return Err(Failure::invalid(
             field,
@@ -90,11 +98,29 @@ pub fn douyin_query(field: &str, value: &str) -> Result<(), Failure> {
 }
 
 pub fn page_url(field: &str, value: &str) -> Result<(), Failure> {
-    let count = value.chars().count();
-    if count > PAGE_URL_MAX_CHARS {
-        return Err(Failure::invalid(field, format!("is {count} characters long, at most {PAGE_URL_MAX_CHARS} are allowed")));
+    at_most_chars(field, value, PAGE_URL_MAX_CHARS)
+}
+
+/// A link that goes into an `href`: it starts with one of `prefixes` and has
+/// something after it, at most `LINK_MAX_CHARS`, all printable ASCII but the
+/// characters no URL holds unencoded (space, `"`, `<`, `>`, `\`, `^`, `` ` ``,
+/// `{`, `|`, `}`). Nothing else (`javascript:`, `data:`, …) ever reaches a page.
+pub fn link(field: &str, value: &str, prefixes: &[&str], what: &str) -> Result<(), Failure> {
+    let rest = prefixes.iter().find_map(|prefix| value.strip_prefix(prefix));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => {}
+        _ => return Err(Failure::invalid(field, format!("must be {what}, got `{}`", clip(value)))),
+    }
+    at_most_chars(field, value, LINK_MAX_CHARS)?;
+    if let Some(bad) = value.chars().find(|c| !c.is_ascii_graphic() || "\"<>\\^`{|}".contains(*c)) {
+        return Err(Failure::invalid(field, format!("contains {}, which a link must percent-encode", show_char(bad))));
     }
     Ok(())
+}
+
+/// An `https:` URL with a host, for an `href` (see `link`).
+pub fn https_url(field: &str, value: &str) -> Result<(), Failure> {
+    link(field, value, &["https://"], "an https: URL (https://host/…)")
 }
 
 pub fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), Failure> {
@@ -198,6 +224,27 @@ mod tests {
         assert!(page_url("pageUrl", &"p".repeat(PAGE_URL_MAX_CHARS)).is_ok());
         assert!(page_url("pageUrl", &"p".repeat(PAGE_URL_MAX_CHARS + 1)).is_err());
         assert!(page_url("pageUrl", "pages/a?x=1").is_ok());
+    }
+
+    #[test]
+    fn links_take_only_their_prefixes() {
+        assert!(https_url("u", "https://wxaurl.cn/AbC?cq=a%3D1").is_ok());
+        for bad in ["http://a.cn/", "https://", "https:///x", "javascript:alert(1)", "data:text/html,x", " https://a.cn/", "HTTPS://a.cn/"]
+        {
+            assert!(https_url("u", bad).is_err(), "{bad}");
+        }
+        for bad in ["https://a.cn/\"x", "https://a.cn/<", "https://a.cn/a b", "https://a.cn/你", "https://a.cn/\n"] {
+            assert!(https_url("u", bad).is_err(), "{bad:?}");
+        }
+        let long = format!("https://a.cn/{}", "x".repeat(LINK_MAX_CHARS - 13));
+        assert!(https_url("u", &long).is_ok());
+        assert!(https_url("u", &format!("{long}x")).is_err());
+    }
+
+    #[test]
+    fn at_most_chars_counts_characters() {
+        assert!(at_most_chars("t", &"你".repeat(64), 64).is_ok());
+        assert!(at_most_chars("t", &"你".repeat(65), 64).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //
 // Nothing here runs; no DOM or Node type library is loaded (tsconfig `types: []`).
 
-import { WeChatClient, DouyinClient, LinkError, appendCq } from 'miniprogram-links';
+import { WeChatClient, DouyinClient, LinkError, appendCq, renderLandingPage, createLandingHandler } from 'miniprogram-links';
 import type {
   AccessTokenResult,
   CloudBase,
@@ -468,3 +468,20 @@ const withCq: string = appendCq('https://wxaurl.cn/X', { from: 'sms' });
 use(withCq, appendCq('weixin://dl/business/?t=X', 'a=1'));
 // @ts-expect-error TS2345: a cq is a string or a plain object
 appendCq('https://wxaurl.cn/X', 5);
+
+// renderLandingPage: options in, HTML out; createLandingHandler: a node:http handler.
+const landing: string = renderLandingPage({ openlink: 'weixin://dl/business/?t=X', title: 'Sale', lang: 'en', qrUrl: 'https://example.com/' });
+use(landing);
+// @ts-expect-error TS2322: lang is zh-CN or en
+renderLandingPage({ openlink: 'weixin://dl/business/?t=X', title: 'Sale', lang: 'fr' });
+// @ts-expect-error TS2345: title is required
+renderLandingPage({ openlink: 'weixin://dl/business/?t=X' });
+const landingHandler = createLandingHandler(new WeChatClient({ appid: 'wx1', secret: 's' }), {
+  resolve: (req) => (req.url === '/' ? { jumpWxa: { path: 'pages/index/index' } } : null),
+  title: 'Sale',
+  urlLink: true,
+  qrUrl: (req) => `https://example.com${req.url}`,
+  onError: (error) => use(error),
+});
+const landingPromise: Promise<void> = landingHandler({ method: 'GET', url: '/' }, { writeHead: () => undefined, end: () => undefined });
+use(landingPromise);

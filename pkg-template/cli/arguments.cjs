@@ -61,6 +61,11 @@ const COMMANDS = {
     platform: 'douyin', kind: 'douyin.schema', linkKey: 'schema', api: 'v2',
     summary: 'Douyin Schema (sslocal://miniapp?ticket=…), POST /api/apps/v1/url/generate_schema/ on open.douyin.com',
   },
+  page: {
+    platform: 'wechat', kind: 'urlscheme', linkKey: 'openlink',
+    summary: 'a landing page (HTML, for static hosting) for SMS and e-mail visitors: a URL Scheme, rendered by renderLandingPage',
+    shorthands: { path: 'jumpWxa.path', query: 'jumpWxa.query', envVersion: 'jumpWxa.envVersion' },
+  },
   token: { platform: null, kind: null, summary: 'an access token (prints it: treat the output as a secret)' },
 };
 
@@ -88,6 +93,17 @@ const LINK_FLAGS = {
   keep: { type: 'string' },
   overwrite: { type: 'boolean' },
   progress: { type: 'boolean' },
+};
+// `page`: renderLandingPage's options, --url-link (a URL Link too, for WeChat's browser) and the file.
+const PAGE_FLAGS = {
+  request: { type: 'string' },
+  title: { type: 'string' },
+  description: { type: 'string' },
+  buttonText: { type: 'string' },
+  qrUrl: { type: 'string' },
+  lang: { type: 'string' },
+  urlLink: { type: 'boolean' },
+  output: { type: 'string' },
 };
 const TOKEN_FLAGS = { platform: { type: 'string' }, forceRefresh: { type: 'boolean' }, text: { type: 'boolean' } };
 
@@ -215,6 +231,7 @@ module.exports = {
   COMMANDS,
   COMMON_FLAGS,
   LINK_FLAGS,
+  PAGE_FLAGS,
   TOKEN_FLAGS,
   UsageError,
   camel,

@@ -102,4 +102,4 @@ ${platform === 'wechat' ? '  --stable-token             use /cgi-bin/stable_toke
 `;
 }
 
-module.exports = { mainHelp, commandHelp };
+module.exports = { mainHelp, commandHelp, commonHelp, fieldHelp };

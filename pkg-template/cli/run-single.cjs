@@ -20,7 +20,8 @@ async function runToken(flags, env, io) {
   }
 }
 
-async function runSingle(name, command, flags, fields, env, io) {
+/** The request of one link: --request's JSON, the field flags over it. */
+function requestFrom(command, flags, fields) {
   const types = FIELDS[command.kind];
   let request = {};
   if (flags.request !== undefined) {
@@ -42,6 +43,11 @@ async function runSingle(name, command, flags, fields, env, io) {
   for (const [k, v] of Object.entries(fromFlags)) {
     request[k] = isPlainObject(v) && isPlainObject(request[k]) ? Object.assign({}, request[k], v) : v;
   }
+  return request;
+}
+
+async function runSingle(name, command, flags, fields, env, io) {
+  const request = requestFrom(command, flags, fields);
   const { client, secrets } = makeClient(command.platform, flags, env, { needSecret: command.kind !== 'plainScheme', api: command.api });
   io.secrets.push(...secrets);
   try {
@@ -56,4 +62,4 @@ async function runSingle(name, command, flags, fields, env, io) {
   }
 }
 
-module.exports = { runToken, runSingle };
+module.exports = { runToken, runSingle, requestFrom };

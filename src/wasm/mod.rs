@@ -116,6 +116,22 @@ pub fn append_cq(request: &str) -> Result<String, JsValue> {
         .map_err(|error| js::value(&error.fields(str::to_owned)))
 }
 
+/// `renderLandingPage(options)` (the options' JSON): the HTML page, or a
+/// `LinkError`'s fields thrown.
+#[wasm_bindgen(js_name = renderLandingPage)]
+pub fn render_landing_page(options: &str) -> Result<String, JsValue> {
+    let api = Api::RenderLandingPage;
+    let input = crate::input::parse("options", options).map_err(|f| f.at(api));
+    input.and_then(|input| crate::landing::render(&input).map_err(|f| f.at(api))).map_err(|error| js::value(&error.fields(str::to_owned)))
+}
+
+/// The landing page's one script and style (`{ script, style }` JSON text),
+/// for `landing.cjs` to hash into its Content-Security-Policy.
+#[wasm_bindgen(js_name = landingInline)]
+pub fn landing_inline() -> String {
+    crate::http::json_text(&crate::landing::Inline { script: crate::landing::SCRIPT, style: crate::landing::STYLE })
+}
+
 /// The endpoint table (`api::EndpointTable`) as JSON text, for `JSON.parse`:
 /// every client reads it as it is constructed, and this way costs a cold
 /// start 2 ms less than building the objects through serde-wasm-bindgen.
