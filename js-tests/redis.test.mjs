@@ -22,16 +22,12 @@
 // every Node version (Node 16's runner never calls top-level after hooks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
-import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { startRedis, startRedisCluster, redisClientLibraries, rawCommand } from './support/redis-server.mjs';
+import { startWorkers } from './support/redis-workers.mjs';
 import { withEmulator, wechatClient, requestsTo, sleep } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const WORKER = path.join(HERE, 'support', 'redis-worker.mjs');
 const TOKEN = '/cgi-bin/token';
 
 let redisTokenStore;
@@ -90,91 +86,6 @@ function token(name, expiresAt) {
 }
 
 // ---------------------------------------------------------------- workers
-
-class Worker {
-  constructor(env) {
-    this.stderr = '';
-    this.child = fork(WORKER, [], {
-      // Not the test runner's flags: the worker is a plain program.
-      execArgv: [],
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    this.child.stderr.on('data', (c) => {
-      this.stderr = (this.stderr + c.toString('utf8')).slice(-4000);
-    });
-    this.pending = new Map();
-    this.nextId = 0;
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-    this.ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker not ready in 20 s: ${this.stderr}`)), 20_000);
-      this.child.on('message', (msg) => {
-        if (msg && msg.ready) {
-          clearTimeout(timer);
-          resolve();
-        } else if (msg && this.pending.has(msg.id)) {
-          this.pending.get(msg.id)(msg);
-          this.pending.delete(msg.id);
-        }
-      });
-      this.exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`worker exited (${code ?? signal}): ${this.stderr}`));
-        for (const done of this.pending.values()) done({ ok: 0, failures: [{ code: 'WORKER_EXITED', message: this.stderr }] });
-        this.pending.clear();
-      });
-    });
-    this.ready.catch(() => {});
-  }
-
-  /** n concurrent urllink.generate calls in the worker: { ok, failures, ms }. */
-  burst(n) {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.child.send({ id, cmd: 'burst', n });
-    });
-  }
-
-  async stop() {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    try {
-      this.child.send({ cmd: 'exit' });
-    } catch (_) {
-      // the channel is already gone
-    }
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-async function startWorkers(count, { emu, redisUrl, libs, timeoutMs = 2000, retries = 0 }) {
-  const { appid, secret } = emu.credentials.wechat;
-  const workers = [];
-  for (let i = 0; i < count; i++) {
-    workers.push(
-      new Worker({
-        MPL_EMU_URL: emu.url,
-        MPL_APPID: appid,
-        MPL_SECRET: secret,
-        MPL_REDIS_URL: redisUrl,
-        // Both client libraries share the same store: half the instances each.
-        MPL_REDIS_LIB: i % 2 === 0 ? 'ioredis' : 'redis',
-        MPL_REDIS_DEPS: libs.dir,
-        MPL_TIMEOUT_MS: String(timeoutMs),
-        MPL_RETRIES: String(retries),
-      }),
-    );
-  }
-  try {
-    await Promise.all(workers.map((w) => w.ready));
-  } catch (err) {
-    await Promise.all(workers.map((w) => w.stop()));
-    throw err;
-  }
-  return workers;
-}
 
 function assertAllOk(results, perWorker) {
   for (const [i, r] of results.entries()) {

@@ -15,6 +15,8 @@ pub mod errcode;
 pub mod error;
 pub mod http;
 pub mod input;
+pub mod limit;
+pub mod observe;
 pub mod query;
 pub mod redact;
 pub mod retry;

@@ -80,6 +80,9 @@ async function startEmulator(options) {
     linkCount() {
       return state.linkCount;
     },
+    rateStats() {
+      return state.rate.stats();
+    },
   };
 
   const srv = createHttpServer({
@@ -118,6 +121,8 @@ async function startEmulator(options) {
     expireTokens: api.expireTokens,
     revokeToken: api.revokeToken,
     linkCount: api.linkCount,
+    // With rateLimits: { refused, peaks: { '<appid>:<api>': most let through in one second } }.
+    rateStats: api.rateStats,
     close: () => srv.close(),
   });
 }
