@@ -3,7 +3,8 @@
 //
 // - the adapter itself: get (null on miss or garbage), set as compare-and-set
 //   (a stale instance never overwrites a newer token; expires with the token),
-//   lock (SET NX PX, release only if still ours, expiry);
+//   lock (SET NX PX, release only if still ours, expiry); redisRateLimiter's
+//   windows (share of the limit each, places taken in the order asked);
 // - many instances, one token: 4 Node processes (js-tests/support/redis-worker.mjs)
 //   x 50 concurrent calls on a cold store make exactly ONE token request;
 //   a token revoked under all 4 warm processes is replaced once in total;
@@ -25,14 +26,15 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { startRedis, startRedisCluster, redisClientLibraries, rawCommand } from './support/redis-server.mjs';
 import { startWorkers } from './support/redis-workers.mjs';
-import { withEmulator, wechatClient, requestsTo, sleep } from './helpers.mjs';
+import { withEmulator, wechatClient, requestsTo, sleep, awayFromSecondEdge } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const TOKEN = '/cgi-bin/token';
 
 let redisTokenStore;
+let redisRateLimiter;
 try {
-  ({ redisTokenStore } = require('miniprogram-links/redis'));
+  ({ redisTokenStore, redisRateLimiter } = require('miniprogram-links/redis'));
 } catch (err) {
   redisTokenStore = null;
 }
@@ -191,6 +193,24 @@ async function adapterSuite(t, libs, lib, target) {
       const release = await prefixed.lock(key, 5000);
       assert.equal(Number(await raw(client, ['EXISTS', `tenant-a:${key}:lock`])), 1);
       await release();
+    });
+
+    await t.test(`${lib}: redisRateLimiter places share of the limit in each one-second window, in the order asked`, async () => {
+      const limiter = redisRateLimiter(client, { share: 0.5, prefix: 'tenant-b:' });
+      const key = uniqueKey('limit');
+      // The takes well inside one second of the server's clock (the same host's).
+      await awayFromSecondEdge(300);
+      const waits = [];
+      for (let i = 0; i < 11; i++) waits.push(await limiter.take(key, 10));
+      assert.deepEqual(waits.slice(0, 5), [0, 0, 0, 0, 0], '5 = 10 x 0.5 go at once');
+      for (const wait of waits.slice(5, 10)) assert.ok(wait > 0 && wait <= 1000, `the next 5 wait for the next window: ${wait}`);
+      assert.ok(waits[10] > 1000 && waits[10] <= 2000, `the 11th for the one after: ${waits[10]}`);
+      assert.equal(await raw(client, ['HGET', `tenant-b:${key}`, 'count']).then(Number), 1, 'the furthest window holds one place');
+      const pttl = Number(await raw(client, ['PTTL', `tenant-b:${key}`]));
+      assert.ok(pttl > 2000 && pttl <= 4000, `the key outlives its furthest window (${pttl} ms)`);
+      assert.throws(() => redisRateLimiter(client, { share: 0 }), TypeError);
+      assert.throws(() => redisRateLimiter(client, { share: 1.5 }), TypeError);
+      assert.throws(() => redisRateLimiter({}), /redisRateLimiter: expected an ioredis client/);
     });
   } finally {
     await close();

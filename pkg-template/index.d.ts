@@ -101,10 +101,10 @@ export interface RateLimiter {
    * (`miniprogram-links:<platform>:<appid>:<api>`, e.g.
    * `miniprogram-links:wechat:wx123:urllink.generate`) of `perSecond` (the
    * API's documented limit). Return (or resolve to) 0 to send now, or the
-   * milliseconds to wait before the client asks again. Each call is bounded
-   * by `timeoutMs`, and so are all the waits of one request together: past
-   * that, or when it throws, the call fails with `NETWORK_ERROR`
-   * (`rateLimiter.take …`).
+   * milliseconds to wait before sending: the client then sends without asking
+   * again (a wait is a reservation). Each call, and each wait, is bounded by
+   * `timeoutMs`: past that, or when it throws, the call fails with
+   * `NETWORK_ERROR` (`rateLimiter.take …`).
    */
   take(key: string, perSecond: number): number | Promise<number>;
 }

@@ -45,22 +45,32 @@ end
 return 0
 `;
 
-// One take from a fixed one-second window of the Redis server's clock (TIME:
-// the callers' clocks may disagree): 0 while the window has room (counted),
-// else the milliseconds until the next window. One key, so it runs on Cluster.
+// One take: a place in the first fixed one-second window of the Redis server's
+// clock (TIME: the callers' clocks may disagree) that still has room, counting
+// from the current one. Resolves to the milliseconds until that window opens
+// (0: the current one), after which the caller sends without asking again: the
+// windows fill in the order the takes came, so no caller loses the race for a
+// window again and again. One key, holding the furthest window with takes and
+// its count, so it runs on Cluster.
 // KEYS[1] the limit's key; ARGV[1] the requests a window allows.
-const TAKE_FROM_WINDOW = `
+const TAKE_A_PLACE = `
 if redis.replicate_commands then redis.replicate_commands() end
 local time = redis.call('TIME')
-local ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local window = math.floor(ms / 1000)
-local seen = redis.call('HMGET', KEYS[1], 'window', 'count')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local window = math.floor(now / 1000)
+local last = redis.call('HMGET', KEYS[1], 'window', 'count')
 local count = 0
-if tonumber(seen[1]) == window then count = tonumber(seen[2]) or 0 end
-if count >= tonumber(ARGV[1]) then return 1000 - ms % 1000 end
+if tonumber(last[1]) and tonumber(last[1]) >= window then
+  window = tonumber(last[1])
+  count = tonumber(last[2]) or 0
+end
+if count >= tonumber(ARGV[1]) then
+  window = window + 1
+  count = 0
+end
 redis.call('HSET', KEYS[1], 'window', window, 'count', count + 1)
-redis.call('PEXPIRE', KEYS[1], 2000)
-return 0
+redis.call('PEXPIRE', KEYS[1], (window + 2) * 1000 - now)
+return math.max(0, window * 1000 - now)
 `;
 
 const MIN_PX_MS = 1000;
@@ -223,7 +233,8 @@ function redisTokenStore(client, options) {
 /**
  * A `rateLimiter` ({ take }) over a Redis client: every process holding the
  * appid shares `share` of each API's documented per-second limit, counted in
- * fixed one-second windows of the Redis server's clock, one atomic script per take.
+ * fixed one-second windows of the Redis server's clock, one atomic script per
+ * take (TAKE_A_PLACE).
  * @param {object} client an ioredis `Redis`/`Cluster` or a node-redis v4+ client
  * @param {{ share?: number, prefix?: string }} [options] `share` (0 < share <= 1,
  *   default 0.9) of the documented limit for the whole fleet; `prefix` before
@@ -235,13 +246,13 @@ function redisRateLimiter(client, options) {
   const share = options && options.share !== undefined ? options.share : DEFAULT_SHARE;
   if (typeof share !== 'number' || !(share > 0 && share <= 1)) throw new TypeError('redisRateLimiter: options.share must be a number above 0 and at most 1');
   return Object.freeze({
-    /** Takes one request from `key`'s window: resolves to 0 (go) or the milliseconds to wait. */
+    /** Takes a place for one request in `key`'s windows: resolves to 0 (send now) or the milliseconds to wait before sending. */
     async take(key, perSecond) {
       if (typeof key !== 'string' || key === '') throw new TypeError('redisRateLimiter: key must be a non-empty string');
       if (typeof perSecond !== 'number' || !(perSecond > 0)) throw new TypeError('redisRateLimiter: perSecond must be a number above 0');
       const k = prefix + key;
       const allowed = Math.max(1, Math.floor(perSecond * share));
-      return Number(await command(['EVAL', TAKE_FROM_WINDOW, '1', k, String(allowed)], k));
+      return Number(await command(['EVAL', TAKE_A_PLACE, '1', k, String(allowed)], k));
     },
   });
 }

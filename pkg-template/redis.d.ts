@@ -84,10 +84,11 @@ export interface RedisRateLimiterOptions {
 /** The `rateLimiter` the adapter returns: pass it as `rateLimiter` to `WeChatClient` / `DouyinClient`. */
 export interface RedisRateLimiter {
   /**
-   * One atomic Lua `EVAL`: counts the request in the current one-second window
-   * of the Redis server's clock and resolves to 0 while the window holds fewer
-   * than `floor(perSecond * share)`; else, counting nothing, to the
-   * milliseconds until the next window.
+   * One atomic Lua `EVAL`: places the request in the first one-second window
+   * of the Redis server's clock, from the current one on, holding fewer than
+   * `floor(perSecond * share)` places, and resolves to the milliseconds until
+   * that window opens (0: the current one). The client waits that long, then
+   * sends without asking again.
    */
   take(key: string, perSecond: number): Promise<number>;
 }

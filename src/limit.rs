@@ -1,25 +1,26 @@
 //! The platforms' per-second limits, shared by every process holding the same
 //! appid through the caller's `rateLimiter` (`take(key, perSecond)` resolving
-//! to the milliseconds to wait, 0 to go now), asked before every request to an
-//! API with a documented limit, every retry included. With fixed windows the
-//! answer to "wait N ms" is to wait, then ask again: a window's capacity goes
-//! to whoever asks first in it. The waits of one request are bounded by
-//! `timeoutMs` in all, so a limiter that never lets it go fails it.
+//! to the milliseconds to wait before sending, 0 to send now), asked before
+//! every request to an API with a documented limit, every retry included.
+//! An answer is a reservation: after its wait the request is sent without
+//! asking again, so a window's capacity goes to requests in the order they
+//! asked, and no request loses the race for a window again and again. A wait
+//! longer than `timeoutMs` fails the call instead.
 
 use crate::api::Api;
 use crate::config::Config;
 use crate::error::Failure;
 use crate::token::refresh::{hook_failure, Hooked};
 
-/// The limit one request is held to, and how long it may wait for it.
+/// The limit one request is held to.
 #[derive(Debug)]
 pub struct Limit {
     /// `miniprogram-links:<platform>:<appid>:<api>`.
     pub key: String,
     /// The API's documented limit (the limiter shares it out).
     pub per_second: u32,
-    /// When the waits for the current request must end (ms since the epoch).
-    deadline: Option<f64>,
+    /// Whether the limiter's last answer lets the next send through, once its wait is over.
+    reserved: bool,
 }
 
 impl Limit {
@@ -27,37 +28,44 @@ impl Limit {
     /// limiter or a documented limit.
     pub fn of(config: &Config, api: Api, key: impl FnOnce() -> String) -> Option<Limit> {
         let per_second = api.endpoint().and_then(|e| e.per_second).filter(|_| config.rate_limiter)?;
-        Some(Limit { key: key(), per_second, deadline: None })
+        Some(Limit { key: key(), per_second, reserved: false })
+    }
+
+    /// Whether the next send must ask the limiter first (it has no reservation);
+    /// uses up the reservation it has.
+    pub fn must_ask(&mut self) -> bool {
+        !std::mem::take(&mut self.reserved)
     }
 
     /// What `take` settled to (a number, or `None` for anything else): `None`
-    /// to send now, `Some(ms)` to wait that long and ask again.
-    pub fn taken(&mut self, settled: Result<Option<f64>, Hooked>, now_ms: f64, timeout_ms: u32) -> Result<Option<f64>, Failure> {
-        let wait = match settled {
-            Ok(Some(ms)) if !ms.is_nan() && ms < f64::INFINITY => ms,
-            Ok(_) => {
-                return Err(Failure::Network { reason: "rateLimiter.take must return (or resolve to) a number of milliseconds".into() })
+    /// to send now, `Some(ms)` to send after that wait.
+    pub fn taken(&mut self, settled: Result<Option<f64>, Hooked>, timeout_ms: u32) -> Result<Option<f64>, Failure> {
+        match settled {
+            Ok(Some(ms)) if ms.is_nan() || ms == f64::INFINITY => Err(not_a_wait()),
+            Ok(Some(ms)) if ms <= 0.0 => Ok(None),
+            Ok(Some(ms)) if ms > f64::from(timeout_ms) => {
+                // Whole milliseconds: formatting a float would link float formatting into the module.
+                let reason =
+                    format!("rateLimiter.take asked for a wait of {} ms, longer than timeoutMs ({timeout_ms} ms)", ms.ceil() as u64);
+                Err(Failure::Network { reason })
             }
-            Err(hooked) => return Err(hook_failure("rateLimiter.take", hooked, timeout_ms)),
-        };
-        if wait <= 0.0 {
-            self.deadline = None;
-            return Ok(None);
+            Ok(Some(ms)) => {
+                self.reserved = true;
+                Ok(Some(ms))
+            }
+            Ok(None) => Err(not_a_wait()),
+            Err(hooked) => Err(hook_failure("rateLimiter.take", hooked, timeout_ms)),
         }
-        let deadline = *self.deadline.get_or_insert(now_ms + f64::from(timeout_ms));
-        if now_ms + wait > deadline {
-            let reason = format!("rateLimiter.take held the request back longer than {timeout_ms} ms (timeoutMs)");
-            return Err(Failure::Network { reason });
-        }
-        Ok(Some(wait))
     }
+}
+
+fn not_a_wait() -> Failure {
+    Failure::Network { reason: "rateLimiter.take must return (or resolve to) a number of milliseconds".into() }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const NOW: f64 = 1_800_000_000_000.0;
 
     fn limit(options: &str, api: Api) -> Option<Limit> {
         let config = Config::read(Api::WechatClient, options).unwrap();
@@ -76,16 +84,20 @@ mod tests {
     }
 
     #[test]
-    fn waits_are_honoured_until_timeout_ms_in_all() {
+    fn a_wait_is_a_reservation_up_to_timeout_ms() {
         let mut limit = limit(LIMITED, Api::UrlschemeGenerate).unwrap();
-        assert_eq!(limit.taken(Ok(Some(0.0)), NOW, 1000), Ok(None));
-        assert_eq!(limit.taken(Ok(Some(-3.0)), NOW, 1000), Ok(None));
-        assert_eq!(limit.taken(Ok(Some(600.0)), NOW, 1000), Ok(Some(600.0)));
-        assert_eq!(limit.taken(Ok(Some(400.0)), NOW + 600.0, 1000), Ok(Some(400.0)));
-        let held = limit.taken(Ok(Some(1.0)), NOW + 1000.0, 1000).unwrap_err();
-        assert_eq!(held, Failure::Network { reason: "rateLimiter.take held the request back longer than 1000 ms (timeoutMs)".into() });
-        assert_eq!(limit.taken(Ok(Some(0.0)), NOW + 1000.0, 1000), Ok(None));
-        assert_eq!(limit.taken(Ok(Some(900.0)), NOW + 1000.0, 1000), Ok(Some(900.0)), "a new request, a new deadline");
+        assert!(limit.must_ask());
+        assert_eq!(limit.taken(Ok(Some(0.0)), 1000), Ok(None));
+        assert_eq!(limit.taken(Ok(Some(-3.0)), 1000), Ok(None));
+        assert!(limit.must_ask(), "no reservation: ask before the next send");
+        assert_eq!(limit.taken(Ok(Some(600.0)), 1000), Ok(Some(600.0)));
+        assert!(!limit.must_ask(), "after the wait the request goes without asking again");
+        assert!(limit.must_ask(), "the reservation is used up");
+        let held = limit.taken(Ok(Some(1000.5)), 1000).unwrap_err();
+        assert_eq!(
+            held,
+            Failure::Network { reason: "rateLimiter.take asked for a wait of 1001 ms, longer than timeoutMs (1000 ms)".into() }
+        );
     }
 
     #[test]
@@ -95,10 +107,10 @@ mod tests {
             Err(Failure::Network { reason }) => reason,
             other => panic!("{other:?}"),
         };
-        assert_eq!(reason(limit.taken(Err(Hooked::Threw("down".into())), NOW, 50)), "rateLimiter.take failed: down");
-        assert_eq!(reason(limit.taken(Err(Hooked::Silent), NOW, 50)), "rateLimiter.take did not answer within 50 ms (timeoutMs)");
+        assert_eq!(reason(limit.taken(Err(Hooked::Threw("down".into())), 50)), "rateLimiter.take failed: down");
+        assert_eq!(reason(limit.taken(Err(Hooked::Silent), 50)), "rateLimiter.take did not answer within 50 ms (timeoutMs)");
         for nonsense in [None, Some(f64::NAN), Some(f64::INFINITY)] {
-            assert!(reason(limit.taken(Ok(nonsense), NOW, 50)).starts_with("rateLimiter.take must return"));
+            assert!(reason(limit.taken(Ok(nonsense), 50)).starts_with("rateLimiter.take must return"));
         }
     }
 }

@@ -80,8 +80,8 @@ async function startEmulator(options) {
     linkCount() {
       return state.linkCount;
     },
-    rateStats() {
-      return state.rate.stats();
+    rateRefusals() {
+      return state.rate.refused;
     },
   };
 
@@ -121,8 +121,8 @@ async function startEmulator(options) {
     expireTokens: api.expireTokens,
     revokeToken: api.revokeToken,
     linkCount: api.linkCount,
-    // With rateLimits: { refused, peaks: { '<appid>:<api>': most let through in one second } }.
-    rateStats: api.rateStats,
+    // With rateLimits: how many requests were refused for going past a per-second limit.
+    rateRefusals: api.rateRefusals,
     close: () => srv.close(),
   });
 }

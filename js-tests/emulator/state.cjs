@@ -104,14 +104,12 @@ class TokenRegistry {
 }
 
 // Fixed one-second windows per key (appid and API); requests past the limit
-// within the window are refused. `refused` counts the refusals, `peaks` the
-// most requests any window of each key let through.
+// within the window are refused, and counted in `refused`.
 class RateLimiter {
   constructor(state) {
     this.state = state;
     this.windows = new Map();
     this.refused = 0;
-    this.peaks = new Map();
   }
   allow(key, limit) {
     if (!this.state.options.rateLimits) return true;
@@ -122,16 +120,9 @@ class RateLimiter {
       this.windows.set(key, w);
     }
     w.count++;
-    if (w.count > limit) {
-      this.refused++;
-      return false;
-    }
-    if (w.count > (this.peaks.get(key) || 0)) this.peaks.set(key, w.count);
-    return true;
-  }
-
-  stats() {
-    return { refused: this.refused, peaks: Object.fromEntries(this.peaks) };
+    if (w.count <= limit) return true;
+    this.refused++;
+    return false;
   }
 }
 

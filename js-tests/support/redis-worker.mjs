@@ -73,7 +73,7 @@ function burst(n) {
 }
 
 async function many(n) {
-  const requests = Array.from({ length: n }, (_, i) => ({ path: 'pages/index/index', query: `w=${env.MPL_WORKER}&i=${i}` }));
+  const requests = Array.from({ length: n }, (_, i) => ({ jumpWxa: { path: 'pages/index/index', query: `w=${env.MPL_WORKER}&i=${i}` } }));
   const calls = async () => {
     const outcomes = [];
     for await (const item of wx.generateMany(requests, { kind: 'urlscheme' })) {

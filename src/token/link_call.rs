@@ -76,17 +76,18 @@ impl LinkCall {
     /// The request, sent with `token` (once the `rateLimiter` lets it go).
     pub fn send_with(&mut self, token: Option<String>, client: &Client) -> Need {
         self.token = token;
+        let ask = self.limit.as_mut().is_some_and(Limit::must_ask);
         match &self.limit {
-            Some(limit) => Need::Take { key: limit.key.clone(), per_second: limit.per_second },
-            None => Need::Send(client.request(&self.call, self.token.as_deref())),
+            Some(limit) if ask => Need::Take { key: limit.key.clone(), per_second: limit.per_second },
+            _ => Need::Send(client.request(&self.call, self.token.as_deref())),
         }
     }
 
     /// What the `rateLimiter`'s `take` settled to (a number, or `None`): the
-    /// request now, or a pause before asking again.
-    pub fn taken(&mut self, settled: Result<Option<f64>, Hooked>, now_ms: f64, client: &Client) -> Result<Need, Error> {
+    /// request now, or a pause after which it goes (`resumed`).
+    pub fn taken(&mut self, settled: Result<Option<f64>, Hooked>, client: &Client) -> Result<Need, Error> {
         let wait = match self.limit.as_mut() {
-            Some(limit) => limit.taken(settled, now_ms, client.config.timeout_ms).map_err(|f| f.at(self.call.api))?,
+            Some(limit) => limit.taken(settled, client.config.timeout_ms).map_err(|f| f.at(self.call.api))?,
             None => None,
         };
         Ok(wait.map_or_else(|| Need::Send(client.request(&self.call, self.token.as_deref())), Need::Wait))
@@ -258,12 +259,12 @@ mod tests {
         let asked =
             |need: &Need| matches!(need, Need::Take { key, per_second: 100 } if key == "miniprogram-links:wechat::urlscheme.generate");
         assert!(asked(&need), "{need:?}");
-        assert!(matches!(link.taken(Ok(Some(250.0)), NOW, &h.client).unwrap(), Need::Wait(ms) if ms == 250.0));
-        assert!(asked(&link.resumed(&h.client)), "asks again after the wait");
-        assert_eq!(sent_with(&link.taken(Ok(Some(0.0)), NOW + 250.0, &h.client).unwrap()), "GIVEN");
+        assert!(matches!(link.taken(Ok(Some(250.0)), &h.client).unwrap(), Need::Wait(ms) if ms == 250.0));
+        assert_eq!(sent_with(&link.resumed(&h.client)), "GIVEN", "the wait was a reservation: sent without asking again");
         assert!(matches!(link.answered(errcode(-1), &mut h.env()).unwrap(), Need::Wait(_)));
-        assert!(asked(&link.resumed(&h.client)), "a retry asks too");
-        let error = link.taken(Err(Hooked::Silent), NOW, &h.client).unwrap_err();
+        assert!(asked(&link.resumed(&h.client)), "a retry asks again");
+        assert_eq!(sent_with(&link.taken(Ok(Some(0.0)), &h.client).unwrap()), "GIVEN");
+        let error = link.taken(Err(Hooked::Silent), &h.client).unwrap_err();
         assert_eq!(error.code(), "NETWORK_ERROR");
     }
 

@@ -116,7 +116,7 @@ pub async fn link_call(state: Rc<State>, api: Api, request: String) -> Result<Js
             LinkNeed::Take { key, per_second } => {
                 let args = Array::of2(&JsValue::from_str(&key), &per_second.into());
                 let settled = state.io.call_hook("take", args, state.timeout_ms()).await;
-                link.taken(settled.map(|wait| wait.as_f64()), now_ms(), &state.client)
+                link.taken(settled.map(|wait| wait.as_f64()), &state.client)
             }
             LinkNeed::Wait(ms) => {
                 state.io.pause(ms).await;
