@@ -16,7 +16,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startRedis, redisClientLibraries } from './support/redis-server.mjs';
+import { withRedis } from './support/redis-server.mjs';
 import { startWorkers } from './support/redis-workers.mjs';
 import { withEmulator, wechatClient, requestsTo, rejectsWithLinkError } from './helpers.mjs';
 import { within } from './support/within.mjs';
@@ -55,17 +55,7 @@ function perSecond(times) {
 }
 
 test('limits shared through Redis by several processes', { timeout: 120_000 }, async (t) => {
-  const libs = redisClientLibraries();
-  if (libs.skip) {
-    t.skip(libs.skip);
-    return;
-  }
-  const server = await startRedis();
-  if (server.skip) {
-    t.skip(server.skip);
-    return;
-  }
-  try {
+  await withRedis(t, async (server, libs) => {
     await t.test(`${WORKERS} processes far above the limit, with redisRateLimiter: no 44990, every link once, no faster than ${FLEET_LIMIT} a second`, async (st) => {
       const run = await fleetRun({ redisUrl: server.url, libs, limiter: 'redis' });
       for (const [i, r] of run.results.entries()) {
@@ -115,7 +105,5 @@ test('limits shared through Redis by several processes', { timeout: 120_000 }, a
         client.disconnect();
       }
     });
-  } finally {
-    await server.stop();
-  }
+  });
 });

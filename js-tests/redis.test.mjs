@@ -24,7 +24,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startRedis, startRedisCluster, redisClientLibraries, rawCommand } from './support/redis-server.mjs';
+import { withRedis, startRedisCluster, rawCommand } from './support/redis-server.mjs';
 import { startWorkers } from './support/redis-workers.mjs';
 import { withEmulator, wechatClient, requestsTo, sleep, awayFromSecondEdge } from './helpers.mjs';
 
@@ -349,19 +349,7 @@ test('redisTokenStore with a real redis-server, ioredis and node-redis', { timeo
   if (!redisTokenStore) {
     assert.fail("require('miniprogram-links/redis') failed: the package must export ./redis");
   }
-  // The libraries first: if loading them throws, no server is left running
-  // (a live child process would keep this file from ever exiting).
-  const libs = redisClientLibraries();
-  if (libs.skip) {
-    t.skip(libs.skip);
-    return;
-  }
-  const server = await startRedis();
-  if (server.skip) {
-    t.skip(server.skip);
-    return;
-  }
-  try {
+  await withRedis(t, async (server, libs) => {
     await t.test('redisTokenStore rejects what is not a Redis client, and bad options', () => {
       assert.throws(() => redisTokenStore(undefined), TypeError);
       assert.throws(() => redisTokenStore({}), TypeError);
@@ -556,7 +544,5 @@ test('redisTokenStore with a real redis-server, ioredis and node-redis', { timeo
         }
       });
     });
-  } finally {
-    await server.stop();
-  }
+  });
 });
