@@ -128,6 +128,27 @@ function miniprogramLinks(options) {
   };
 }
 
+// ---- (c') miniprogram-links with a node:diagnostics_channel subscriber on both
+// channels (what a team logging every call pays): mpl-observed minus mpl is the
+// cost of building and publishing the messages ----
+function observedMiniprogramLinks() {
+  const diagnostics = require('node:diagnostics_channel');
+  let seen = 0;
+  const subscriber = (message) => {
+    seen += message.durationMs >= 0 ? 1 : 0;
+  };
+  diagnostics.channel('miniprogram-links:request').subscribe(subscriber);
+  diagnostics.channel('miniprogram-links:token').subscribe(subscriber);
+  const client = miniprogramLinks({});
+  return {
+    async setup() {
+      await client.setup();
+      if (seen !== 2) fail(`the subscriber saw ${seen} messages of the token fetch, not 2`);
+    },
+    call: client.call,
+  };
+}
+
 // ---- diagnostic: the package's transport alone, hand-written around it ----
 // The same job as node-http, through pkg-template/transport.cjs's nodeSend
 // (with its timer per call, as the package sets it): mpl minus this is the
@@ -184,6 +205,7 @@ const CONTENDERS = {
   'node-http': nodeHttp,
   fetch: globalFetch,
   mpl: () => miniprogramLinks({}),
+  'mpl-observed': observedMiniprogramLinks,
   'mpl-fetch': () => miniprogramLinks({ fetch: globalThis.fetch }),
   'co-wechat-api': coWechatApi,
   'mpl-transport': packageTransport,

@@ -67,11 +67,12 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-const ALL = ['node-http', 'fetch', 'mpl', 'mpl-fetch', 'co-wechat-api', 'mpl-transport'];
+const ALL = ['node-http', 'fetch', 'mpl', 'mpl-observed', 'mpl-fetch', 'co-wechat-api', 'mpl-transport'];
 const LABEL = {
   'node-http': 'hand-written `node:http`, keep-alive Agent',
   fetch: 'hand-written global `fetch` (undici)',
   mpl: '**miniprogram-links**, default transport',
+  'mpl-observed': 'miniprogram-links, a `diagnostics_channel` subscriber on both channels',
   'mpl-fetch': 'miniprogram-links, `fetch: globalThis.fetch`',
   'co-wechat-api': 'co-wechat-api 3.11 (httpx over node:http)',
   'mpl-transport': '(diagnostic) the package\'s `transport.cjs` alone, hand-written JSON around it',
@@ -361,6 +362,11 @@ function report(r) {
       install = `${mb(s.coWechatApi.installed.apparent)}, ${s.coWechatApi.packagesInTree} packages (${s.coWechatApi.dependencies} direct)`;
     }
     lines.push(`| ${LABEL[c]} | ${f0(x.callsPerSecond)} | ${x.ratio == null ? '—' : `${Math.round(x.ratio * 100)} %`} | ${f1(x.cpuUsPerCall)} | ${(x.maxRssKb / 1024).toFixed(0)} MB | ${cold} | ${rss} | ${install} |`);
+  }
+  if (t['mpl-observed'] && t.mpl) {
+    lines.push('');
+    lines.push(`Publishing on \`node:diagnostics_channel\`: a subscriber on both channels costs ${signed(t['mpl-observed'].cpuUsPerCall - t.mpl.cpuUsPerCall, 'µs')} CPU per call ` +
+      `(${signed((t['mpl-observed'].callsPerSecond / t.mpl.callsPerSecond - 1) * 100, '%', f0)} calls/s) against none, in the same rounds; with none, a call asks \`observes\` once per attempt and builds nothing (\`out: observes\` in the crossings).`);
   }
   lines.push('');
   const ph = r.cold.mpl.phases;

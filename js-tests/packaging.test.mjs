@@ -19,6 +19,7 @@ const SHIPPED = [
   'index.mjs',
   'index.d.ts',
   'transport.cjs',
+  'diagnostics.cjs',
   'batch.cjs',
   'landing.cjs',
   'cli.cjs',

@@ -3,7 +3,8 @@
 //
 // - the adapter itself: get (null on miss or garbage), set as compare-and-set
 //   (a stale instance never overwrites a newer token; expires with the token),
-//   lock (SET NX PX, release only if still ours, expiry);
+//   lock (SET NX PX, release only if still ours, expiry); redisRateLimiter's
+//   windows (share of the limit each, places taken in the order asked);
 // - many instances, one token: 4 Node processes (js-tests/support/redis-worker.mjs)
 //   x 50 concurrent calls on a cold store make exactly ONE token request;
 //   a token revoked under all 4 warm processes is replaced once in total;
@@ -22,21 +23,18 @@
 // every Node version (Node 16's runner never calls top-level after hooks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
-import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { startRedis, startRedisCluster, redisClientLibraries, rawCommand } from './support/redis-server.mjs';
-import { withEmulator, wechatClient, requestsTo, sleep } from './helpers.mjs';
+import { withRedis, startRedisCluster, rawCommand } from './support/redis-server.mjs';
+import { startWorkers } from './support/redis-workers.mjs';
+import { withEmulator, wechatClient, requestsTo, sleep, awayFromSecondEdge } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const WORKER = path.join(HERE, 'support', 'redis-worker.mjs');
 const TOKEN = '/cgi-bin/token';
 
 let redisTokenStore;
+let redisRateLimiter;
 try {
-  ({ redisTokenStore } = require('miniprogram-links/redis'));
+  ({ redisTokenStore, redisRateLimiter } = require('miniprogram-links/redis'));
 } catch (err) {
   redisTokenStore = null;
 }
@@ -90,91 +88,6 @@ function token(name, expiresAt) {
 }
 
 // ---------------------------------------------------------------- workers
-
-class Worker {
-  constructor(env) {
-    this.stderr = '';
-    this.child = fork(WORKER, [], {
-      // Not the test runner's flags: the worker is a plain program.
-      execArgv: [],
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    this.child.stderr.on('data', (c) => {
-      this.stderr = (this.stderr + c.toString('utf8')).slice(-4000);
-    });
-    this.pending = new Map();
-    this.nextId = 0;
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-    this.ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker not ready in 20 s: ${this.stderr}`)), 20_000);
-      this.child.on('message', (msg) => {
-        if (msg && msg.ready) {
-          clearTimeout(timer);
-          resolve();
-        } else if (msg && this.pending.has(msg.id)) {
-          this.pending.get(msg.id)(msg);
-          this.pending.delete(msg.id);
-        }
-      });
-      this.exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`worker exited (${code ?? signal}): ${this.stderr}`));
-        for (const done of this.pending.values()) done({ ok: 0, failures: [{ code: 'WORKER_EXITED', message: this.stderr }] });
-        this.pending.clear();
-      });
-    });
-    this.ready.catch(() => {});
-  }
-
-  /** n concurrent urllink.generate calls in the worker: { ok, failures, ms }. */
-  burst(n) {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.child.send({ id, cmd: 'burst', n });
-    });
-  }
-
-  async stop() {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    try {
-      this.child.send({ cmd: 'exit' });
-    } catch (_) {
-      // the channel is already gone
-    }
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-async function startWorkers(count, { emu, redisUrl, libs, timeoutMs = 2000, retries = 0 }) {
-  const { appid, secret } = emu.credentials.wechat;
-  const workers = [];
-  for (let i = 0; i < count; i++) {
-    workers.push(
-      new Worker({
-        MPL_EMU_URL: emu.url,
-        MPL_APPID: appid,
-        MPL_SECRET: secret,
-        MPL_REDIS_URL: redisUrl,
-        // Both client libraries share the same store: half the instances each.
-        MPL_REDIS_LIB: i % 2 === 0 ? 'ioredis' : 'redis',
-        MPL_REDIS_DEPS: libs.dir,
-        MPL_TIMEOUT_MS: String(timeoutMs),
-        MPL_RETRIES: String(retries),
-      }),
-    );
-  }
-  try {
-    await Promise.all(workers.map((w) => w.ready));
-  } catch (err) {
-    await Promise.all(workers.map((w) => w.stop()));
-    throw err;
-  }
-  return workers;
-}
 
 function assertAllOk(results, perWorker) {
   for (const [i, r] of results.entries()) {
@@ -280,6 +193,24 @@ async function adapterSuite(t, libs, lib, target) {
       const release = await prefixed.lock(key, 5000);
       assert.equal(Number(await raw(client, ['EXISTS', `tenant-a:${key}:lock`])), 1);
       await release();
+    });
+
+    await t.test(`${lib}: redisRateLimiter places share of the limit in each one-second window, in the order asked`, async () => {
+      const limiter = redisRateLimiter(client, { share: 0.5, prefix: 'tenant-b:' });
+      const key = uniqueKey('limit');
+      // The takes well inside one second of the server's clock (the same host's).
+      await awayFromSecondEdge(300);
+      const waits = [];
+      for (let i = 0; i < 11; i++) waits.push(await limiter.take(key, 10));
+      assert.deepEqual(waits.slice(0, 5), [0, 0, 0, 0, 0], '5 = 10 x 0.5 go at once');
+      for (const wait of waits.slice(5, 10)) assert.ok(wait > 0 && wait <= 1000, `the next 5 wait for the next window: ${wait}`);
+      assert.ok(waits[10] > 1000 && waits[10] <= 2000, `the 11th for the one after: ${waits[10]}`);
+      assert.equal(await raw(client, ['HGET', `tenant-b:${key}`, 'count']).then(Number), 1, 'the furthest window holds one place');
+      const pttl = Number(await raw(client, ['PTTL', `tenant-b:${key}`]));
+      assert.ok(pttl > 2000 && pttl <= 4000, `the key outlives its furthest window (${pttl} ms)`);
+      assert.throws(() => redisRateLimiter(client, { share: 0 }), TypeError);
+      assert.throws(() => redisRateLimiter(client, { share: 1.5 }), TypeError);
+      assert.throws(() => redisRateLimiter({}), /redisRateLimiter: expected an ioredis client/);
     });
   } finally {
     await close();
@@ -418,19 +349,7 @@ test('redisTokenStore with a real redis-server, ioredis and node-redis', { timeo
   if (!redisTokenStore) {
     assert.fail("require('miniprogram-links/redis') failed: the package must export ./redis");
   }
-  // The libraries first: if loading them throws, no server is left running
-  // (a live child process would keep this file from ever exiting).
-  const libs = redisClientLibraries();
-  if (libs.skip) {
-    t.skip(libs.skip);
-    return;
-  }
-  const server = await startRedis();
-  if (server.skip) {
-    t.skip(server.skip);
-    return;
-  }
-  try {
+  await withRedis(t, async (server, libs) => {
     await t.test('redisTokenStore rejects what is not a Redis client, and bad options', () => {
       assert.throws(() => redisTokenStore(undefined), TypeError);
       assert.throws(() => redisTokenStore({}), TypeError);
@@ -625,7 +544,5 @@ test('redisTokenStore with a real redis-server, ioredis and node-redis', { timeo
         }
       });
     });
-  } finally {
-    await server.stop();
-  }
+  });
 });

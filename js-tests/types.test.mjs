@@ -378,7 +378,7 @@ test('drift: every option key declared is one the constructors know', (t) => {
   if (!setup(t)) return;
   const p = probe();
   const wechatKeys = p.keys('WeChatOptions');
-  for (const key of ['appid', 'secret', 'accessToken', 'cloudbaseAccessToken', 'openApiService', 'stableToken', 'baseUrl', 'fetch', 'timeoutMs', 'retries', 'tokenStore']) {
+  for (const key of ['appid', 'secret', 'accessToken', 'cloudbaseAccessToken', 'openApiService', 'stableToken', 'baseUrl', 'fetch', 'timeoutMs', 'retries', 'tokenStore', 'rateLimiter']) {
     assert.ok(wechatKeys.includes(key), `WeChatClientOptions declares ${key}`);
   }
   for (const key of wechatKeys) {
@@ -404,7 +404,7 @@ test('drift: every option key declared is one the constructors know', (t) => {
     assert.equal(err, null, `tokenStore.${key}: ${err && err.message}`);
   }
   const douyinKeys = p.keys('DouyinOptions');
-  assert.deepEqual(douyinKeys, ['accessToken', 'api', 'appid', 'baseUrl', 'fetch', 'retries', 'secret', 'stableToken', 'timeoutMs', 'tokenStore']);
+  assert.deepEqual(douyinKeys, ['accessToken', 'api', 'appid', 'baseUrl', 'fetch', 'rateLimiter', 'retries', 'secret', 'stableToken', 'timeoutMs', 'tokenStore']);
   for (const key of douyinKeys) {
     let err = null;
     try {

@@ -3,11 +3,13 @@
 // WebAssembly core, and the fields of its errors into `LinkError`s.
 // Validation, requests, parsing and token logic all live in the core; its link
 // calls and token refreshes are async Rust, which awaits what `io` below offers
-// it: the transport, timers, the caller's token function and tokenStore.
+// it: the transport, timers, the caller's token function, tokenStore and
+// rateLimiter; and publishes on the diagnostics channels through it.
 
 const bindings = require('./miniprogram_links.js');
 const { nodeSend, fetchSend } = require('./transport.cjs');
 const { landingHandlerWith } = require('./landing.cjs');
+const { observes, publish } = require('./diagnostics.cjs');
 
 // A trap (a Rust panic: a bug) leaves the WebAssembly instance unusable. The
 // glue can re-instantiate it; every client then rebuilds its core from its
@@ -220,16 +222,20 @@ function releaseNow(release) {
   }
 }
 
-// What the core awaits (src/wasm/js.rs `Io`): the transport, timers, and the
-// caller's hooks by name, each bounded by timeoutMs.
-function createIo(send, tokenFunction, store, methods) {
+// What the core awaits (src/wasm/js.rs `Io`): the transport, timers, the
+// caller's hooks by name, each bounded by timeoutMs, and the diagnostics channels.
+function createIo(send, tokenFunction, store, methods, limiter) {
   return {
     send,
     sleep,
+    observes,
+    publish,
     hook(name, args, ms) {
       switch (name) {
         case 'token':
           return settle(tokenFunction, null, args, ms);
+        case 'take':
+          return settle(limiter.take, limiter.self, args, ms);
         case 'lock':
           return settle(methods.lock, store, args, ms, releaseNow);
         case 'release':
@@ -253,12 +259,14 @@ function createCore(kind, platform, options) {
     const store = options.tokenStore;
     // Class instances keep their methods on the prototype, where JSON never looks.
     const methods = store !== null && typeof store === 'object' ? { get: store.get, set: store.set, lock: store.lock } : undefined;
-    described = { ...options, tokenStore: methods || store, baseUrl: urlParts(options.baseUrl) };
+    const limiter = options.rateLimiter;
+    const take = limiter !== null && typeof limiter === 'object' ? { take: limiter.take } : undefined;
+    described = { ...options, tokenStore: methods || store, rateLimiter: take || limiter, baseUrl: urlParts(options.baseUrl) };
     const fetchImpl = options.fetch;
     const send = fetchImpl === undefined ? defaultSend() : typeof fetchImpl === 'function' ? fetchSend(fetchImpl) : undefined;
     // The core accepts one way to authenticate: at most one of these is a function.
     const tokenFunction = typeof described.accessToken === 'function' ? described.accessToken : described.cloudbaseAccessToken;
-    io = createIo(send, tokenFunction, store, methods || {});
+    io = createIo(send, tokenFunction, store, methods || {}, { take: take && take.take, self: limiter });
     locks = methods !== undefined && typeof methods.lock === 'function';
   } catch (err) {
     throw invalid(platform, kind, 'options', `cannot be read: ${reasonOf(err)}`);

@@ -95,6 +95,26 @@ export interface TokenStore {
   lock?(key: string, ttlMs: number): ReleaseTokenLock | null | undefined | Promise<ReleaseTokenLock | null | undefined>;
 }
 
+/**
+ * The platforms' per-second limits shared by every process holding the same
+ * appid (`miniprogram-links/redis` has a ready one for Redis). Asked before
+ * every request to an API with a documented limit (every retry included);
+ * token requests and queries are not limited.
+ */
+export interface RateLimiter {
+  /**
+   * Takes one request from the limit named `key`
+   * (`miniprogram-links:<platform>:<appid>:<api>`, e.g.
+   * `miniprogram-links:wechat:wx123:urllink.generate`) of `perSecond` (the
+   * API's documented limit). Return (or resolve to) 0 to send now, or the
+   * milliseconds to wait before sending: the client then sends without asking
+   * again (a wait is a reservation). Each call, and each wait, is bounded by
+   * `timeoutMs`: past that, or when it throws, the call fails with
+   * `NETWORK_ERROR` (`rateLimiter.take …`).
+   */
+  take(key: string, perSecond: number): number | Promise<number>;
+}
+
 /** The minimal `AbortSignal` the package hands to `fetch` (`init.signal`). */
 export interface AbortSignalLike {
   readonly aborted: boolean;
@@ -147,8 +167,8 @@ export interface ClientOptionsBase {
   fetch?: FetchLike;
   /**
    * Milliseconds per attempt, answer body included, before the request is
-   * aborted (TIMEOUT). Also bounds each wait on a token function or a
-   * `tokenStore` method: one that has not settled by then fails the call.
+   * aborted (TIMEOUT). Also bounds each wait on a token function, a
+   * `tokenStore` method or `rateLimiter.take`: one that has not settled by then fails the call.
    * Default 10000.
    */
   timeoutMs?: number;
@@ -158,6 +178,38 @@ export interface ClientOptionsBase {
    * are never retried. Integer 0 to 10, default 2.
    */
   retries?: number;
+  /** Limits shared with other processes: see {@link RateLimiter}. */
+  rateLimiter?: RateLimiter;
+}
+
+/** A `miniprogram-links:request` message (`node:diagnostics_channel`), published after every attempt. */
+export interface RequestMessage {
+  platform: 'wechat' | 'douyin';
+  /** `LinkError.api`'s name, e.g. `urllink.generate`, `auth.getAccessToken`. */
+  api: string;
+  method: 'GET' | 'POST';
+  /** The request's path, never its query string. */
+  path: string;
+  /** 1 for the first attempt of the call (or of its token request). */
+  attempt: number;
+  /** The HTTP status; `null` when no answer came. */
+  status: number | null;
+  /** The platform's error code; `null` on success. */
+  errcode: number | null;
+  /** `LinkError.code` of the attempt's failure; `null` on success. */
+  code: LinkErrorCode | null;
+  retryable: boolean;
+  durationMs: number;
+}
+
+/** A `miniprogram-links:token` message (`node:diagnostics_channel`). */
+export interface TokenMessage {
+  platform: 'wechat' | 'douyin';
+  /** The token API, e.g. `auth.getAccessToken`. */
+  api: string;
+  event: 'fetched' | 'forceRefreshed' | 'adopted' | 'dropped';
+  /** How long getting it took; 0 for `dropped`. */
+  durationMs: number;
 }
 
 /** `getAccessToken()`'s options. */

@@ -1,7 +1,7 @@
 'use strict';
-// A ready `tokenStore` over a Redis client the caller already has: ioredis
-// (4.x/5.x, single node or Cluster) or node-redis (v4+, `redis` on npm).
-// Neither is a dependency of this package; the adapter only sends raw commands.
+// A ready `tokenStore` and `rateLimiter` over a Redis client the caller already
+// has: ioredis (4.x/5.x, single node or Cluster) or node-redis (v4+, `redis` on
+// npm). Neither is a dependency of this package; the adapters only send raw commands.
 //
 //   const Redis = require('ioredis');
 //   const { redisTokenStore } = require('miniprogram-links/redis');
@@ -45,7 +45,36 @@ end
 return 0
 `;
 
+// One take: a place in the first fixed one-second window of the Redis server's
+// clock (TIME: the callers' clocks may disagree) that still has room, counting
+// from the current one. Resolves to the milliseconds until that window opens
+// (0: the current one), after which the caller sends without asking again: the
+// windows fill in the order the takes came, so no caller loses the race for a
+// window again and again. One key, holding the furthest window with takes and
+// its count, so it runs on Cluster.
+// KEYS[1] the limit's key; ARGV[1] the requests a window allows.
+const TAKE_A_PLACE = `
+if redis.replicate_commands then redis.replicate_commands() end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local window = math.floor(now / 1000)
+local last = redis.call('HMGET', KEYS[1], 'window', 'count')
+local count = 0
+if tonumber(last[1]) and tonumber(last[1]) >= window then
+  window = tonumber(last[1])
+  count = tonumber(last[2]) or 0
+end
+if count >= tonumber(ARGV[1]) then
+  window = window + 1
+  count = 0
+end
+redis.call('HSET', KEYS[1], 'window', window, 'count', count + 1)
+redis.call('PEXPIRE', KEYS[1], (window + 2) * 1000 - now)
+return math.max(0, window * 1000 - now)
+`;
+
 const MIN_PX_MS = 1000;
+const DEFAULT_SHARE = 0.9;
 
 function isClient(client) {
   return client !== null && (typeof client === 'object' || typeof client === 'function');
@@ -67,9 +96,9 @@ function isNodeRedisCluster(client) {
  * about one `key` through whichever client was given, and resolves to Redis's
  * reply.
  */
-function commandFor(client) {
+function commandFor(client, adapter) {
   if (!isClient(client)) {
-    throw new TypeError('redisTokenStore: expected an ioredis or node-redis (v4+) client');
+    throw new TypeError(`${adapter}: expected an ioredis or node-redis (v4+) client`);
   }
   // ioredis (`Redis` and `Cluster`): `call(name, ...args)` (its `sendCommand`
   // takes a Command object, so test `call` first). A Cluster finds the key in
@@ -96,7 +125,33 @@ function commandFor(client) {
   if (typeof client.sendCommand === 'function') {
     return (args) => client.sendCommand(args);
   }
-  throw new TypeError('redisTokenStore: expected an ioredis client (with call()) or a node-redis v4+ client (with sendCommand())');
+  throw new TypeError(`${adapter}: expected an ioredis client (with call()) or a node-redis v4+ client (with sendCommand())`);
+}
+
+/**
+ * `send` whose failures carry the client's message only: the client's own
+ * error may carry the command's arguments (the token) in extra fields.
+ * `key`: the one key the command touches (node-redis' cluster routes by it).
+ */
+function guarded(send) {
+  return async (args, key) => {
+    try {
+      return await send(args, key);
+    } catch (err) {
+      const message = err && typeof err.message === 'string' ? err.message : String(err);
+      throw new Error(`redis ${args[0]}: ${message}`);
+    }
+  };
+}
+
+/** `options.prefix` of an adapter: a string, default none. */
+function prefixOf(options, adapter) {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`${adapter}: options must be an object`);
+  }
+  const prefix = options && options.prefix !== undefined ? options.prefix : '';
+  if (typeof prefix !== 'string') throw new TypeError(`${adapter}: options.prefix must be a string`);
+  return prefix;
 }
 
 /** The reply as text (clients may hand back Buffers). */
@@ -114,24 +169,8 @@ function text(reply) {
  *   already read `miniprogram-links:<platform>:<appid>:access_token`)
  */
 function redisTokenStore(client, options) {
-  const send = commandFor(client);
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new TypeError('redisTokenStore: options must be an object');
-  }
-  const prefix = options && options.prefix !== undefined ? options.prefix : '';
-  if (typeof prefix !== 'string') throw new TypeError('redisTokenStore: options.prefix must be a string');
-
-  // The client's own error may carry the command's arguments (the token) in
-  // extra fields: pass on its message only.
-  // `key`: the one key the command touches (node-redis' cluster routes by it).
-  const command = async (args, key) => {
-    try {
-      return await send(args, key);
-    } catch (err) {
-      const message = err && typeof err.message === 'string' ? err.message : String(err);
-      throw new Error(`redis ${args[0]}: ${message}`);
-    }
-  };
+  const command = guarded(commandFor(client, 'redisTokenStore'));
+  const prefix = prefixOf(options, 'redisTokenStore');
 
   const keyOf = (key) => {
     if (typeof key !== 'string' || key === '') throw new TypeError('redisTokenStore: key must be a non-empty string');
@@ -191,4 +230,31 @@ function redisTokenStore(client, options) {
   });
 }
 
-module.exports = { redisTokenStore };
+/**
+ * A `rateLimiter` ({ take }) over a Redis client: every process holding the
+ * appid shares `share` of each API's documented per-second limit, counted in
+ * fixed one-second windows of the Redis server's clock, one atomic script per
+ * take (TAKE_A_PLACE).
+ * @param {object} client an ioredis `Redis`/`Cluster` or a node-redis v4+ client
+ * @param {{ share?: number, prefix?: string }} [options] `share` (0 < share <= 1,
+ *   default 0.9) of the documented limit for the whole fleet; `prefix` before
+ *   every key (keys already read `miniprogram-links:<platform>:<appid>:<api>`)
+ */
+function redisRateLimiter(client, options) {
+  const command = guarded(commandFor(client, 'redisRateLimiter'));
+  const prefix = prefixOf(options, 'redisRateLimiter');
+  const share = options && options.share !== undefined ? options.share : DEFAULT_SHARE;
+  if (typeof share !== 'number' || !(share > 0 && share <= 1)) throw new TypeError('redisRateLimiter: options.share must be a number above 0 and at most 1');
+  return Object.freeze({
+    /** Takes a place for one request in `key`'s windows: resolves to 0 (send now) or the milliseconds to wait before sending. */
+    async take(key, perSecond) {
+      if (typeof key !== 'string' || key === '') throw new TypeError('redisRateLimiter: key must be a non-empty string');
+      if (typeof perSecond !== 'number' || !(perSecond > 0)) throw new TypeError('redisRateLimiter: perSecond must be a number above 0');
+      const k = prefix + key;
+      const allowed = Math.max(1, Math.floor(perSecond * share));
+      return Number(await command(['EVAL', TAKE_A_PLACE, '1', k, String(allowed)], k));
+    },
+  });
+}
+
+module.exports = { redisTokenStore, redisRateLimiter };

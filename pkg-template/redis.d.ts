@@ -1,4 +1,4 @@
-// `miniprogram-links/redis`: a ready `tokenStore` over a Redis client you
+// `miniprogram-links/redis`: a ready `tokenStore` and `rateLimiter` over a Redis client you
 // already have (ioredis, or node-redis v4+; single node or Redis Cluster).
 // Neither library is a dependency of this package: the adapter sends raw
 // commands through your client.
@@ -73,3 +73,36 @@ export interface RedisTokenStore {
  * @throws TypeError when `client` is neither an ioredis nor a node-redis v4+ client.
  */
 export function redisTokenStore(client: RedisClientLike, options?: RedisTokenStoreOptions): RedisTokenStore;
+
+export interface RedisRateLimiterOptions {
+  /** The part of each API's documented per-second limit the whole fleet may use: above 0, at most 1. Default 0.9. */
+  share?: number;
+  /** Goes before every key. Default: none (keys already read `miniprogram-links:<platform>:<appid>:<api>`). */
+  prefix?: string;
+}
+
+/** The `rateLimiter` the adapter returns: pass it as `rateLimiter` to `WeChatClient` / `DouyinClient`. */
+export interface RedisRateLimiter {
+  /**
+   * One atomic Lua `EVAL`: places the request in the first one-second window
+   * of the Redis server's clock, from the current one on, holding fewer than
+   * `floor(perSecond * share)` places, and resolves to the milliseconds until
+   * that window opens (0: the current one). The client waits that long, then
+   * sends without asking again.
+   */
+  take(key: string, perSecond: number): Promise<number>;
+}
+
+/**
+ * A `rateLimiter` shared by every process that uses the same Redis: together
+ * they stay under `share` of each API's documented limit per appid.
+ *
+ * ```js
+ * const redis = new Redis(process.env.REDIS_URL);
+ * const wx = new WeChatClient({ appid, secret, tokenStore: redisTokenStore(redis), rateLimiter: redisRateLimiter(redis) });
+ * ```
+ *
+ * @throws TypeError when `client` is neither an ioredis nor a node-redis v4+
+ *   client, or an option is out of range.
+ */
+export function redisRateLimiter(client: RedisClientLike, options?: RedisRateLimiterOptions): RedisRateLimiter;

@@ -154,6 +154,16 @@ impl Client {
         format!("miniprogram-links:{platform}:{}:access_token", self.appid())
     }
 
+    /// The `rateLimiter` key: one limit per platform, app and API
+    /// (`miniprogram-links:wechat:<appid>:urllink.generate`).
+    pub fn limit_key(&self, api: Api) -> String {
+        let platform = match api.platform() {
+            crate::api::Platform::Wechat => "wechat",
+            crate::api::Platform::Douyin => "douyin",
+        };
+        format!("miniprogram-links:{platform}:{}:{}", self.appid(), api.name())
+    }
+
     /// `text` with the secret and the given tokens hidden.
     pub fn redact(&self, text: &str, tokens: &[String]) -> String {
         let mut secrets: Vec<&str> = tokens.iter().map(String::as_str).collect();

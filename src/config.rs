@@ -20,8 +20,9 @@ const FETCH: Key = key("fetch");
 const TIMEOUT_MS: Key = key("timeoutMs");
 const RETRIES: Key = key("retries");
 const TOKEN_STORE: Key = key("tokenStore");
+const RATE_LIMITER: Key = key("rateLimiter");
 
-const WECHAT_KEYS: [Key; 11] = [
+const WECHAT_KEYS: [Key; 12] = [
     APPID,
     SECRET,
     ACCESS_TOKEN,
@@ -33,10 +34,13 @@ const WECHAT_KEYS: [Key; 11] = [
     TIMEOUT_MS,
     RETRIES,
     TOKEN_STORE,
+    RATE_LIMITER,
 ];
-const DOUYIN_KEYS: [Key; 10] = [APPID, SECRET, ACCESS_TOKEN, API, STABLE_TOKEN, BASE_URL, FETCH, TIMEOUT_MS, RETRIES, TOKEN_STORE];
+const DOUYIN_KEYS: [Key; 11] =
+    [APPID, SECRET, ACCESS_TOKEN, API, STABLE_TOKEN, BASE_URL, FETCH, TIMEOUT_MS, RETRIES, TOKEN_STORE, RATE_LIMITER];
 const STORE_METHODS: [Key; 2] = [key("get"), key("set")];
 const STORE_LOCK: Key = key("lock");
+const LIMITER_TAKE: Key = key("take");
 
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 const DEFAULT_RETRIES: u32 = 2;
@@ -80,6 +84,8 @@ pub struct Config {
     pub retries: u32,
     pub custom_fetch: bool,
     pub token_store: bool,
+    /// Whether a `rateLimiter` is asked before each request to a rate-limited API.
+    pub rate_limiter: bool,
 }
 
 fn is_function(value: Option<&Value>) -> bool {
@@ -206,6 +212,26 @@ fn auth(obj: &Object, flavor: Flavor, appid: Option<&str>) -> Result<Auth, Failu
     })
 }
 
+/// An option holding the caller's functions (`tokenStore`, `rateLimiter`):
+/// whether it is given, each of `required` being a function, and `optional` too when given.
+fn hooks(obj: &Object, option: Key, required: &[Key], optional: Option<Key>) -> Result<bool, Failure> {
+    if obj.raw(option).is_none() {
+        return Ok(false);
+    }
+    let known: Vec<Key> = required.iter().copied().chain(optional).collect();
+    let given = obj.object(option, &known)?;
+    let method = |name: Key| given.as_ref().and_then(|o| o.raw(name));
+    for &name in required {
+        if !is_function(method(name)) {
+            return Err(Failure::invalid(format!("{}.{}", option.camel, name.camel), "must be a function"));
+        }
+    }
+    if let Some(name) = optional.filter(|&name| method(name).is_some_and(|v| !is_function(Some(v)))) {
+        return Err(Failure::invalid(format!("{}.{}", option.camel, name.camel), "must be a function when given"));
+    }
+    Ok(true)
+}
+
 impl Config {
     /// Reads the options JSON of a `WeChatClient` or `DouyinClient`.
     pub fn read(client: Api, options: &str) -> Result<Config, Error> {
@@ -259,27 +285,12 @@ impl Config {
             Some(n) if (0..=MAX_RETRIES).contains(&n) => n as u32,
             Some(n) => return Err(Failure::invalid(RETRIES.camel, format!("must be 0 to {MAX_RETRIES}, got {n}"))),
         };
-        let token_store = match obj.raw(TOKEN_STORE) {
-            None => false,
-            Some(_) => {
-                let [get, set] = STORE_METHODS;
-                let store = obj.object(TOKEN_STORE, &[get, set, STORE_LOCK])?;
-                for method in STORE_METHODS {
-                    if !is_function(store.as_ref().and_then(|s| s.raw(method))) {
-                        return Err(Failure::invalid(format!("tokenStore.{}", method.camel), "must be a function"));
-                    }
-                }
-                let lock = store.as_ref().and_then(|s| s.raw(STORE_LOCK));
-                if lock.is_some() && !is_function(lock) {
-                    return Err(Failure::invalid("tokenStore.lock", "must be a function when given"));
-                }
-                if !matches!(auth, Auth::Managed { .. }) {
-                    return Err(Failure::invalid(TOKEN_STORE.camel, "is used only when the package fetches the token (appid + secret)"));
-                }
-                true
-            }
-        };
-        Ok(Config { flavor, appid: appid.map(str::to_owned), auth, base_url, timeout_ms, retries, custom_fetch, token_store })
+        let token_store = hooks(&obj, TOKEN_STORE, &STORE_METHODS, Some(STORE_LOCK))?;
+        if token_store && !matches!(auth, Auth::Managed { .. }) {
+            return Err(Failure::invalid(TOKEN_STORE.camel, "is used only when the package fetches the token (appid + secret)"));
+        }
+        let rate_limiter = hooks(&obj, RATE_LIMITER, &[LIMITER_TAKE], None)?;
+        Ok(Config { flavor, appid: appid.map(str::to_owned), auth, base_url, timeout_ms, retries, custom_fetch, token_store, rate_limiter })
     }
 }
 
@@ -353,6 +364,15 @@ mod tests {
             "tokenStore.set"
         );
         assert_eq!(field_of(wechat(json!({"accessToken": "t", "stableToken": true}))), "stableToken");
+        assert_eq!(field_of(wechat(json!({"accessToken": "t", "rateLimiter": 5}))), "rateLimiter");
+        assert_eq!(field_of(wechat(json!({"accessToken": "t", "rateLimiter": {}}))), "rateLimiter.take");
+        assert_eq!(field_of(wechat(json!({"accessToken": "t", "rateLimiter": {"take": 1}}))), "rateLimiter.take");
+        assert_eq!(
+            field_of(wechat(json!({"accessToken": "t", "rateLimiter": {"take": {"$type": "function"}, "give": 1}}))),
+            "rateLimiter.give"
+        );
+        let limited = wechat(json!({"accessToken": "t", "rateLimiter": {"take": {"$type": "function"}}})).unwrap();
+        assert!(limited.rate_limiter);
         assert_eq!(field_of(wechat(json!({"appid": "wx1", "secert": "s"}))), "secert");
     }
 

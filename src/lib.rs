@@ -16,6 +16,8 @@ pub mod error;
 pub mod http;
 pub mod input;
 pub mod landing;
+pub mod limit;
+pub mod observe;
 pub mod query;
 pub mod redact;
 pub mod retry;

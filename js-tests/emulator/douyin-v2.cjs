@@ -141,7 +141,7 @@ module.exports = function douyinV2Routes(state) {
     const shape = { app_id: 'string', app_name: 'string', path: 'string', query: 'string', expire_time: 'integer' };
     const { error, body: b } = begin(ctx, shape);
     if (error) return error;
-    if (!state.rate.allow('douyin', 100)) return fail(28003018);
+    if (!state.rate.allow(`${state.credentials.douyin.appid}:douyin`, 100)) return fail(28003018);
     if (!APP_NAMES.includes(b.app_name)) return fail(28005001, `app_name ${JSON.stringify(b.app_name)}`);
     if (b.path !== undefined && b.path.includes('?')) return fail(28005001, 'path contains ?');
     const qh = douyinQueryError(b.query);

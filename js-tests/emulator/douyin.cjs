@@ -85,7 +85,7 @@ module.exports = function douyinRoutes(state) {
     if (verdict === 'invalid') return fail(12024);
     if (verdict === 'expired') return fail(12025);
     // One 100 qps budget per mini program, shared with the second-generation route.
-    if (!state.rate.allow('douyin', 100)) return fail(12020);
+    if (!state.rate.allow(`${state.credentials.douyin.appid}:douyin`, 100)) return fail(12020);
     if (b.ma_app_id !== cred.appid) return fail(1, `ma_app_id ${JSON.stringify(b.ma_app_id)}`);
     if (b.app_name !== 'douyin' && b.app_name !== 'douyinlite') return fail(1, `app_name ${JSON.stringify(b.app_name)}`);
     if (b.path !== undefined && b.path.includes('?')) return fail(1, 'path contains ?');

@@ -80,6 +80,9 @@ async function startEmulator(options) {
     linkCount() {
       return state.linkCount;
     },
+    rateRefusals() {
+      return state.rate.refused;
+    },
   };
 
   const srv = createHttpServer({
@@ -118,6 +121,8 @@ async function startEmulator(options) {
     expireTokens: api.expireTokens,
     revokeToken: api.revokeToken,
     linkCount: api.linkCount,
+    // With rateLimits: how many requests were refused for going past a per-second limit.
+    rateRefusals: api.rateRefusals,
     close: () => srv.close(),
   });
 }

@@ -103,11 +103,13 @@ class TokenRegistry {
   }
 }
 
-// Fixed one-second windows per key; requests past the limit within the window are refused.
+// Fixed one-second windows per key (appid and API); requests past the limit
+// within the window are refused, and counted in `refused`.
 class RateLimiter {
   constructor(state) {
     this.state = state;
     this.windows = new Map();
+    this.refused = 0;
   }
   allow(key, limit) {
     if (!this.state.options.rateLimits) return true;
@@ -118,7 +120,9 @@ class RateLimiter {
       this.windows.set(key, w);
     }
     w.count++;
-    return w.count <= limit;
+    if (w.count <= limit) return true;
+    this.refused++;
+    return false;
   }
 }
 

@@ -171,7 +171,7 @@ module.exports = function wechatRoutes(state) {
   function generateScheme(ctx) {
     const { error, body } = begin(ctx, Object.assign({ jump_wxa: { path: 'string', query: 'string', env_version: 'string' } }, EXPIRY_SHAPE));
     if (error) return error;
-    if (!state.rate.allow('wechat:scheme', 100)) return fail(44990);
+    if (!state.rate.allow(`${cred.appid}:scheme`, 100)) return fail(44990);
     const jump = body.jump_wxa || {};
     const bad = targetError(jump.path, jump.query, jump.env_version);
     if (bad) return bad;
@@ -200,7 +200,7 @@ module.exports = function wechatRoutes(state) {
   function generateNfcScheme(ctx) {
     const { error, body } = begin(ctx, { jump_wxa: { path: 'string', query: 'string', env_version: 'string' }, model_id: 'string', sn: 'string' });
     if (error) return error;
-    if (!state.rate.allow('wechat:nfc', 200)) return fail(44990);
+    if (!state.rate.allow(`${cred.appid}:nfc`, 200)) return fail(44990);
     const jump = body.jump_wxa || {};
     const bad = targetError(jump.path, jump.query, jump.env_version);
     if (bad) return bad;
@@ -229,7 +229,7 @@ module.exports = function wechatRoutes(state) {
     const shape = Object.assign({ path: 'string', query: 'string', env_version: 'string', cloud_base: cloudShape }, EXPIRY_SHAPE);
     const { error, body } = begin(ctx, shape);
     if (error) return error;
-    if (!state.rate.allow('wechat:urllink', 200)) return fail(44990);
+    if (!state.rate.allow(`${cred.appid}:urllink`, 200)) return fail(44990);
     const bad = targetError(body.path, body.query, body.env_version);
     if (bad) return bad;
     const exp = expiry(body);

@@ -401,3 +401,27 @@ export function redisClientLibraries() {
   const { createClient, createCluster } = req('redis');
   return { Redis: Redis.default || Redis, createClient, createCluster, dir };
 }
+
+/**
+ * Runs `fn(server, libs)` with the client libraries and a redis-server of its
+ * own (startRedis(), stopped afterwards whatever happens), or skips `t` when
+ * either cannot be had. The libraries first: if loading them throws, no server
+ * is left running (a live child process would keep the file from ever exiting).
+ */
+export async function withRedis(t, fn) {
+  const libs = redisClientLibraries();
+  if (libs.skip) {
+    t.skip(libs.skip);
+    return;
+  }
+  const server = await startRedis();
+  if (server.skip) {
+    t.skip(server.skip);
+    return;
+  }
+  try {
+    await fn(server, libs);
+  } finally {
+    await server.stop();
+  }
+}

@@ -6,8 +6,12 @@
 // Nothing here runs; no DOM or Node type library is loaded (tsconfig `types: []`).
 
 import { WeChatClient, DouyinClient, LinkError, appendCq, renderLandingPage, createLandingHandler } from 'miniprogram-links';
+import { redisRateLimiter } from 'miniprogram-links/redis';
 import type {
   AccessTokenResult,
+  RateLimiter,
+  RequestMessage,
+  TokenMessage,
   CloudBase,
   DouyinApiVersion,
   DouyinAppName,
@@ -485,3 +489,27 @@ const landingHandler = createLandingHandler(new WeChatClient({ appid: 'wx1', sec
 });
 const landingPromise: Promise<void> = landingHandler({ method: 'GET', url: '/' }, { writeHead: () => undefined, end: () => undefined });
 use(landingPromise);
+// Limits shared between processes: any { take } (sync or async), or the Redis one.
+const syncLimiter: RateLimiter = { take: (key: string, perSecond: number) => (key.length > perSecond ? 0 : 10) };
+const asyncLimiter: RateLimiter = { take: async () => 0 };
+declare const ioredis: { call(command: string, ...args: Array<string | number>): Promise<unknown> };
+new WeChatClient({ appid: 'wx1', secret: 's', rateLimiter: syncLimiter });
+new WeChatClient({ accessToken: 't', rateLimiter: asyncLimiter });
+new DouyinClient({ appid: 'tt1', secret: 's', api: 'v2', rateLimiter: redisRateLimiter(ioredis, { share: 0.8, prefix: 'a:' }) });
+const waitMs: Promise<number> = redisRateLimiter(ioredis).take('miniprogram-links:wechat:wx1:urllink.generate', 200);
+use(waitMs);
+// @ts-expect-error TS2322: take answers the milliseconds to wait
+new WeChatClient({ appid: 'wx1', secret: 's', rateLimiter: { take: () => 'now' } });
+// @ts-expect-error TS2561: not an option of redisRateLimiter (did you mean share?)
+redisRateLimiter(ioredis, { shares: 0.5 });
+
+// What node:diagnostics_channel subscribers get.
+function onRequest(m: RequestMessage): string {
+  return `${m.api} ${m.method} ${m.path} #${m.attempt} ${m.status ?? '-'} ${m.code ?? 'ok'} ${m.errcode ?? ''} ${m.retryable} ${m.durationMs}`;
+}
+function onToken(m: TokenMessage): string {
+  return m.event === 'dropped' ? m.api : `${m.platform} ${m.event} ${m.durationMs}`;
+}
+// @ts-expect-error TS2367: not an event
+const never = (m: TokenMessage): boolean => m.event === 'expired';
+use(onRequest, onToken, never);

@@ -11,6 +11,7 @@ use crate::client::{Call, Client};
 use crate::config::{Auth, Source};
 use crate::error::{Class, Error, Failure};
 use crate::http::HttpRequest;
+use crate::limit::Limit;
 use crate::retry;
 
 /// A link call between the steps of its life.
@@ -23,6 +24,8 @@ pub struct LinkCall {
     /// Whether a rejected token may still be replaced once: a managed one,
     /// or the caller's function's (called again with `{ forceRefresh: true }`).
     may_renew: bool,
+    /// The `rateLimiter`'s limit, for an API that has one.
+    limit: Option<Limit>,
 }
 
 /// What a link call needs next.
@@ -30,6 +33,8 @@ pub struct LinkCall {
 pub enum Need {
     /// Send this request; then `answered`.
     Send(HttpRequest),
+    /// Ask the `rateLimiter` (`take(key, perSecond)`); then `taken`.
+    Take { key: String, per_second: u32 },
     /// Pause this many milliseconds; then `resumed`.
     Wait(f64),
     /// The client's token refresh (started, or joined if one is in flight); then `send_with` its token.
@@ -47,7 +52,8 @@ impl LinkCall {
     pub fn start(call: Call, env: &mut Env) -> (LinkCall, Need) {
         let may_renew =
             matches!(env.client.config.auth, Auth::Managed { .. } | Auth::Given(Source::Function) | Auth::Cloudbase(Source::Function));
-        let mut link = LinkCall { call, token: None, attempt: 0, may_renew };
+        let limit = Limit::of(&env.client.config, call.api, || env.client.limit_key(call.api));
+        let mut link = LinkCall { call, token: None, attempt: 0, may_renew, limit };
         let need = link.credential(env);
         (link, need)
     }
@@ -67,11 +73,29 @@ impl LinkCall {
         self.send_with(token, env.client)
     }
 
-    /// The request, sent with `token`.
+    /// The request, sent with `token` (once the `rateLimiter` lets it go).
     pub fn send_with(&mut self, token: Option<String>, client: &Client) -> Need {
-        let request = client.request(&self.call, token.as_deref());
         self.token = token;
-        Need::Send(request)
+        let ask = self.limit.as_mut().is_some_and(Limit::must_ask);
+        match &self.limit {
+            Some(limit) if ask => Need::Take { key: limit.key.clone(), per_second: limit.per_second },
+            _ => Need::Send(client.request(&self.call, self.token.as_deref())),
+        }
+    }
+
+    /// What the `rateLimiter`'s `take` settled to (a number, or `None`): the
+    /// request now, or a pause after which it goes (`resumed`).
+    pub fn taken(&mut self, settled: Result<Option<f64>, Hooked>, client: &Client) -> Result<Need, Error> {
+        let wait = match self.limit.as_mut() {
+            Some(limit) => limit.taken(settled, client.config.timeout_ms).map_err(|f| f.at(self.call.api))?,
+            None => None,
+        };
+        Ok(wait.map_or_else(|| Need::Send(client.request(&self.call, self.token.as_deref())), Need::Wait))
+    }
+
+    /// The call, for reading its answer again (`observe`).
+    pub fn call(&self) -> &Call {
+        &self.call
     }
 
     /// After the pause: the same request again.
@@ -226,6 +250,22 @@ mod tests {
         let (mut link, need) = h.start();
         assert_eq!(sent_with(&need), "GIVEN");
         assert_eq!(link.answered(errcode(40001), &mut h.env()).unwrap_err().class_name(), "auth");
+    }
+
+    #[test]
+    fn a_rate_limited_api_asks_the_limiter_before_every_attempt_and_honours_its_waits() {
+        let mut h = Harness::new(r#"{"accessToken":"GIVEN","retries":1,"rateLimiter":{"take":{"$type":"function"}}}"#);
+        let (mut link, need) = h.start();
+        let asked =
+            |need: &Need| matches!(need, Need::Take { key, per_second: 100 } if key == "miniprogram-links:wechat::urlscheme.generate");
+        assert!(asked(&need), "{need:?}");
+        assert!(matches!(link.taken(Ok(Some(250.0)), &h.client).unwrap(), Need::Wait(ms) if ms == 250.0));
+        assert_eq!(sent_with(&link.resumed(&h.client)), "GIVEN", "the wait was a reservation: sent without asking again");
+        assert!(matches!(link.answered(errcode(-1), &mut h.env()).unwrap(), Need::Wait(_)));
+        assert!(asked(&link.resumed(&h.client)), "a retry asks again");
+        assert_eq!(sent_with(&link.taken(Ok(Some(0.0)), &h.client).unwrap()), "GIVEN");
+        let error = link.taken(Err(Hooked::Silent), &h.client).unwrap_err();
+        assert_eq!(error.code(), "NETWORK_ERROR");
     }
 
     #[test]

@@ -295,9 +295,14 @@ impl Refresh {
 }
 
 fn store_failure(method: &str, hooked: Hooked, timeout_ms: u32) -> Failure {
+    hook_failure(&format!("tokenStore.{method}"), hooked, timeout_ms)
+}
+
+/// A caller's `hook` (`tokenStore.get`, `rateLimiter.take`) that failed: the call fails with `NETWORK_ERROR` naming it.
+pub fn hook_failure(hook: &str, hooked: Hooked, timeout_ms: u32) -> Failure {
     let reason = match hooked {
-        Hooked::Threw(what) => format!("tokenStore.{method} failed: {what}"),
-        Hooked::Silent => format!("tokenStore.{method} did not answer within {timeout_ms} ms (timeoutMs)"),
+        Hooked::Threw(what) => format!("{hook} failed: {what}"),
+        Hooked::Silent => format!("{hook} did not answer within {timeout_ms} ms (timeoutMs)"),
     };
     Failure::Network { reason }
 }

@@ -1,7 +1,9 @@
 //! One client's calls, awaited: a link call, a token refresh and
 //! `getAccessToken` run the core's policies (`crate::token::link_call`,
 //! `crate::token::refresh`) and await what those need through `Io`. Nothing
-//! here decides; no `RefCell` borrow is held across an `await`.
+//! here decides; no `RefCell` borrow is held across an `await`. What happened
+//! is published on the diagnostics channels (`crate::observe`) while anyone
+//! listens.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,10 +13,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::js::{self, Io};
+use super::js::{self, Channel, Io};
 use crate::api::Api;
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, Failure};
+use crate::http::HttpRequest;
+use crate::observe::{self, TokenEvent};
 use crate::token::link_call::{LinkCall, Need as LinkNeed};
 use crate::token::refresh::{Answer, Env, Event, Need, Refresh, Tokens};
 use crate::token::Token;
@@ -64,6 +68,31 @@ impl State {
     fn timeout_ms(&self) -> u32 {
         self.client.config.timeout_ms
     }
+
+    /// Sends attempt `attempt` of `request` to `api`; while anyone listens,
+    /// tells `miniprogram-links:request` how it went (`parse`: how the client reads the answer).
+    async fn sent<T>(
+        &self,
+        api: Api,
+        request: &HttpRequest,
+        attempt: u32,
+        parse: impl FnOnce(u16, &str) -> Result<T, Error>,
+    ) -> Result<(u16, String), Failure> {
+        let observed = self.io.observed(Channel::Request);
+        let started = if observed { now_ms() } else { 0.0 };
+        let answer = self.io.answer(request, self.timeout_ms()).await;
+        if observed {
+            self.io.announce(Channel::Request, &observe::attempt(api, request, attempt, &answer, parse, now_ms() - started));
+        }
+        answer
+    }
+
+    /// Tells `miniprogram-links:token` about `event`, while anyone listens.
+    fn announce_token(&self, event: TokenEvent, duration_ms: f64) {
+        if self.io.observed(Channel::Token) {
+            self.io.announce(Channel::Token, &observe::token(self.client.token_api(), event, duration_ms));
+        }
+    }
 }
 
 /// A link call of `api` with `request` (JSON text), from validation to result.
@@ -71,11 +100,23 @@ pub async fn link_call(state: Rc<State>, api: Api, request: String) -> Result<Js
     let now_s = (now_ms() / 1000.0).floor() as i64;
     let call = state.client.prepare(api, &request, now_s).map_err(|e| state.rejection(&e))?;
     let (mut link, mut need) = state.decide(|env| LinkCall::start(call, env));
+    let mut attempts = 0;
     loop {
         need = match need {
             LinkNeed::Send(request) => {
-                let answer = state.io.answer(&request, state.timeout_ms()).await;
-                state.decide(|env| link.answered(answer, env))
+                attempts += 1;
+                let answer = state.sent(api, &request, attempts, |status, body| state.client.parse(link.call(), status, body)).await;
+                let next = state.decide(|env| link.answered(answer, env));
+                if matches!(next, Ok(LinkNeed::Refresh)) {
+                    // Only a rejected cached token gets here: `answered` dropped it.
+                    state.announce_token(TokenEvent::Dropped, 0.0);
+                }
+                next
+            }
+            LinkNeed::Take { key, per_second } => {
+                let args = Array::of2(&JsValue::from_str(&key), &per_second.into());
+                let settled = state.io.call_hook("take", args, state.timeout_ms()).await;
+                link.taken(settled.map(|wait| wait.as_f64()), &state.client)
             }
             LinkNeed::Wait(ms) => {
                 state.io.pause(ms).await;
@@ -133,11 +174,15 @@ async fn run_refresh(state: &State, force: bool) -> Result<Token, Error> {
     let ms = state.timeout_ms();
     // What `tokenStore.lock` handed over, for `Need::Release`.
     let mut release = JsValue::UNDEFINED;
+    let started = now_ms();
+    let mut attempts = 0;
     let (mut refresh, mut need) = state.decide(|env| Refresh::start(force, state.store_locks, env));
     loop {
         let settled = match need {
             Need::Send(request) => {
-                let answer = state.io.answer(&request, ms).await;
+                attempts += 1;
+                let answer =
+                    state.sent(state.client.token_api(), &request, attempts, |status, body| state.client.parse_token(status, body)).await;
                 need = state.decide(|env| refresh.step(Event::Reply(answer), env));
                 continue;
             }
@@ -156,7 +201,17 @@ async fn run_refresh(state: &State, force: bool) -> Result<Token, Error> {
             }
             Need::Set(token) => state.io.call_hook("set", Array::of2(&key, &js::value(&token)), ms).await,
             Need::Release => state.io.call_hook("release", Array::of1(&release), ms).await,
-            Need::Done(outcome) => return outcome,
+            Need::Done(outcome) => {
+                if outcome.is_ok() {
+                    let event = match (attempts, force) {
+                        (0, _) => TokenEvent::Adopted,
+                        (_, true) => TokenEvent::ForceRefreshed,
+                        (_, false) => TokenEvent::Fetched,
+                    };
+                    state.announce_token(event, now_ms() - started);
+                }
+                return outcome;
+            }
         };
         let hooked = settled.as_ref().map(|value| value as &dyn Answer).map_err(Clone::clone);
         need = state.decide(|env| refresh.step(Event::Hook(hooked), env));

@@ -1,8 +1,9 @@
 //! What the boundary awaits and reads from JavaScript: the `Io` that
 //! `index.cjs` hands each core (the transport, timers, the caller's token
-//! function and `tokenStore`), and the values they settle to. Nothing here
-//! panics or lets a JavaScript exception through: a thrown value becomes a
-//! `Failure` or a `Hooked`, a value of the wrong shape a missing one.
+//! function, `tokenStore` and `rateLimiter`, the diagnostics channels), and
+//! the values they settle to. Nothing here panics or lets a JavaScript
+//! exception through: a thrown value becomes a `Failure` or a `Hooked`, a
+//! value of the wrong shape a missing one.
 
 use js_sys::{Array, Promise, Reflect};
 use serde::Serialize;
@@ -32,6 +33,23 @@ extern "C" {
     /// `[1, thrown]` or `[2]` (it did not settle in time).
     #[wasm_bindgen(method, catch)]
     fn hook(this: &Io, hook: &str, args: Array, ms: u32) -> Result<Promise, JsValue>;
+
+    /// Whether anyone subscribes to `channel` (a `Channel`) now.
+    #[wasm_bindgen(method)]
+    fn observes(this: &Io, channel: u32) -> bool;
+
+    /// Publishes `message` on `channel` (a `Channel`).
+    #[wasm_bindgen(method, catch)]
+    fn publish(this: &Io, channel: u32, message: JsValue) -> Result<(), JsValue>;
+}
+
+/// The `node:diagnostics_channel` channels (`pkg-template/diagnostics.cjs`).
+#[derive(Clone, Copy)]
+pub enum Channel {
+    /// `miniprogram-links:request`
+    Request = 0,
+    /// `miniprogram-links:token`
+    Token = 1,
 }
 
 /// How one of the caller's hooks settled: its value, or how it failed.
@@ -48,6 +66,16 @@ impl Io {
             },
             Err(thrown) => Err(send_failure(&thrown, timeout_ms)),
         }
+    }
+
+    /// Whether to build messages for `channel`: one cheap question per event while no one listens.
+    pub fn observed(&self, channel: Channel) -> bool {
+        self.observes(channel as u32)
+    }
+
+    /// Publishes `message` on `channel`; a subscriber's failure is not the call's.
+    pub fn announce<T: Serialize>(&self, channel: Channel, message: &T) {
+        let _ = self.publish(channel as u32, value(message));
     }
 
     pub async fn pause(&self, ms: f64) {
