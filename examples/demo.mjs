@@ -6,7 +6,7 @@
 // Against the real platforms (your own mini programs), instead:
 //   WECHAT_APPID=wx… WECHAT_SECRET=… [DOUYIN_APPID=tt… DOUYIN_SECRET=…] node demo.mjs
 import http from 'node:http';
-import { WeChatClient, DouyinClient, LinkError } from 'miniprogram-links';
+import { WeChatClient, DouyinClient, LinkError, appendCq, renderLandingPage } from 'miniprogram-links';
 
 const DAY = 24 * 60 * 60;
 const now = () => Math.floor(Date.now() / 1000);
@@ -104,6 +104,13 @@ async function main() {
   const plain = wx.plainScheme({ path: 'pages/index/index', query: 'from=demo&id=42', envVersion: 'release' });
   show('WeChat plaintext scheme', plain);
 
+  // The developer's own query on an encrypted link: no request, synchronous.
+  show('WeChat URL Link + cq', appendCq(urlLink, { campaign: 'demo' }));
+
+  // The landing page for SMS and e-mail visitors: one self-contained document.
+  const page = renderLandingPage({ openlink, urlLink, title: 'miniprogram-links demo', qrUrl: urlLink, lang: 'en' });
+  show('Landing page', `${page.length} characters of HTML (openlink, URL Link, QR code inline)`);
+
   if (cfg.douyin) {
     const dy = new DouyinClient(cfg.douyin);
     const { urlLink: dyLink } = await dy.urlLink.generate({
@@ -113,6 +120,11 @@ async function main() {
       expireTime: now() + 7 * DAY,
     });
     show('Douyin URL Link (7 days)', dyLink);
+
+    // Schema (the v2 API on open.douyin.com): sslocal://miniapp?ticket=…
+    const dy2 = new DouyinClient({ ...cfg.douyin, api: 'v2' });
+    const { schema } = await dy2.schema.generate({ path: 'pages/index/index', query: { from: 'demo' }, expireTime: now() + 7 * DAY });
+    show('Douyin Schema (7 days)', schema);
   }
 
   if (cfg.emulatorUrl) {
