@@ -8,7 +8,6 @@
 
 const bindings = require('./miniprogram_links.js');
 const { nodeSend, fetchSend } = require('./transport.cjs');
-const { landingHandlerWith } = require('./landing.cjs');
 const { observes, publish } = require('./diagnostics.cjs');
 
 // A trap (a Rust panic: a bug) leaves the WebAssembly instance unusable. The
@@ -418,6 +417,17 @@ function renderLandingPage(options) {
   }
 }
 
-const createLandingHandler = landingHandlerWith({ renderLandingPage, inline: JSON.parse(bindings.landingInline()), LinkError, invalid });
+// Built on first use, as generateMany is: a process that never serves the page
+// pays nothing for it (landing.cjs, node:crypto, batch.cjs, the CSP hashes) at start-up.
+let landingHandler;
+function createLandingHandler(client, options) {
+  landingHandler ??= require('./landing.cjs').landingHandlerWith({
+    renderLandingPage,
+    inline: JSON.parse(bindings.landingInline()),
+    LinkError,
+    invalid,
+  });
+  return landingHandler(client, options);
+}
 
 module.exports = { WeChatClient, DouyinClient, LinkError, appendCq, renderLandingPage, createLandingHandler };
