@@ -757,19 +757,20 @@ export interface DouyinUrlLinkFields<Api extends DouyinApiVersion = 'v1'> {
  * at most 180 days ahead. Douyin counts validity in whole hours, rounded up:
  * a link asked to expire 1 h 37 min from now lives 2 hours.
  */
-export type DouyinUrlLinkGenerateRequest<Api extends DouyinApiVersion = 'v1'> = DouyinUrlLinkFields<Api> &
-  (
-    | {
-        /** When the link expires: after now, at most 180 days ahead (rounded up to whole hours by Douyin). */
-        expireTime: Instant;
-        expire_time?: never;
-      }
-    | {
-        /** HTTPS name of `expireTime`. */
-        expire_time: Instant;
-        expireTime?: never;
-      }
-  );
+export type DouyinUrlLinkGenerateRequest<Api extends DouyinApiVersion = 'v1'> = DouyinUrlLinkFields<Api> & DouyinExpireTime;
+
+/** A Douyin link's required expiry, under either spelling (a URL Link's is rounded up to whole hours by Douyin). */
+type DouyinExpireTime =
+  | {
+      /** When it expires: after now, at most 180 days ahead. */
+      expireTime: Instant;
+      expire_time?: never;
+    }
+  | {
+      /** HTTPS name of `expireTime`. */
+      expire_time: Instant;
+      expireTime?: never;
+    };
 
 /** `dy.urlLink.queryInfo(request)` (v2). */
 export type DouyinUrlLinkQueryInfoRequest =
@@ -854,19 +855,7 @@ type DouyinSchemaLongTerm = ({ noExpire: true; no_expire?: never } | { no_expire
 };
 
 /** A short-term schema (the default): `expireTime` is required. */
-type DouyinSchemaShortTerm = ({ noExpire?: false; no_expire?: never } | { no_expire?: false; noExpire?: never }) &
-  (
-    | {
-        /** When the schema expires: after now, at most 180 days ahead. */
-        expireTime: Instant;
-        expire_time?: never;
-      }
-    | {
-        /** HTTPS name of `expireTime`. */
-        expire_time: Instant;
-        expireTime?: never;
-      }
-  );
+type DouyinSchemaShortTerm = ({ noExpire?: false; no_expire?: never } | { no_expire?: false; noExpire?: never }) & DouyinExpireTime;
 
 /**
  * `dy.schema.generate(request)` (v2): a short-term schema, `expireTime`
